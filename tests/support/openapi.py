@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import httpx
 from openapi_core import OpenAPI
-from openapi_core.casting.schemas.exceptions import CastError  # noqa: F401  (re-exported for tests)
-from openapi_core.config import Config
+
+from openapi_core import Config
 from openapi_core.testing import MockRequest, MockResponse
 
 SPECS_DIR = Path(__file__).resolve().parents[3] / "shared" / "specs"
