@@ -1,0 +1,62 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from tandem.connect.auth import AuthError
+from tandem.connect.views import router as connect_router
+from tandem.services import Services
+from tandem.settings import Settings
+from tandem.web.health import router as health_router
+from tandem.web.ui import router as ui_router
+
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+
+def _validation_reason(exc: RequestValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        problems.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+    return "invalid request: " + "; ".join(problems)
+
+
+async def _auth_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AuthError)
+    return JSONResponse({"error": exc.reason}, status_code=exc.status)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"error": _validation_reason(exc)}, status_code=400)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A Tandem app; its services are built when it starts and closed when it stops."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = Services.build(settings)
+        app.state.services = services
+        try:
+            yield
+        finally:
+            await services.aclose()
+
+    app = FastAPI(title="Tandem", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.add_exception_handler(AuthError, _auth_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(health_router)
+    app.include_router(connect_router)
+    app.include_router(ui_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

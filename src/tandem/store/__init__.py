@@ -1,0 +1,1 @@
+"""Persistence: the database, the unit of work, migrations and secrets at rest."""

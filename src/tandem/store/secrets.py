@@ -1,0 +1,78 @@
+"""Secrets at rest: Fernet encryption with the installation's secret key."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from tandem.settings import Settings
+
+log = logging.getLogger(__name__)
+
+KEY_FILE_NAME = "tandem.secret"
+
+
+class SecretKeyMissing(RuntimeError):
+    """No TANDEM_SECRET_KEY and nowhere safe to keep a generated one."""
+
+
+class SecretBox:
+    """Encrypts and decrypts short secrets (shared secrets, API tokens)."""
+
+    def __init__(self, key: str) -> None:
+        try:
+            self._fernet = Fernet(key.encode())
+        except ValueError as exc:
+            raise ValueError(
+                "TANDEM_SECRET_KEY is not a valid key: use `tandem secret-key` to make one"
+            ) from exc
+
+    def encrypt(self, plaintext: str) -> str:
+        return self._fernet.encrypt(plaintext.encode()).decode()
+
+    def decrypt(self, ciphertext: str) -> str:
+        try:
+            return self._fernet.decrypt(ciphertext.encode()).decode()
+        except InvalidToken as exc:
+            raise ValueError(
+                "a stored secret cannot be decrypted: TANDEM_SECRET_KEY differs from the key "
+                "it was encrypted with"
+            ) from exc
+
+
+def new_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+def resolve_secret_key(settings: Settings) -> str:
+    """TANDEM_SECRET_KEY, or a key generated once and kept beside the SQLite file."""
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    database_file = settings.sqlite_path
+    if database_file is None:
+        if settings.is_sqlite:
+            return new_key()  # in-memory database: the secrets die with it
+        raise SecretKeyMissing(
+            "TANDEM_SECRET_KEY is not set: with PostgreSQL it cannot be generated and kept "
+            "beside the database; set it (generate one with `tandem secret-key`)"
+        )
+    key_file = database_file.resolve().parent / KEY_FILE_NAME
+    if key_file.exists():
+        return key_file.read_text().strip()
+    log.warning(
+        "TANDEM_SECRET_KEY is not set: generated one and kept it in %s; back it up with the "
+        "database, or set TANDEM_SECRET_KEY",
+        key_file,
+    )
+    key = new_key()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def secret_box(settings: Settings) -> SecretBox:
+    return SecretBox(resolve_secret_key(settings))

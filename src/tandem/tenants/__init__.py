@@ -1,0 +1,1 @@
+"""Tenants: the Jira sites Tandem is installed in or connected to."""

@@ -1,0 +1,49 @@
+"""The tenant table."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tandem.store.base import Base, Timestamps
+
+
+class TenantState(enum.StrEnum):
+    INSTALLED = "installed"
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+    UNINSTALLED = "uninstalled"
+
+
+class Tenant(Timestamps, Base):
+    """One Jira site that installed the app."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_key: Mapped[str] = mapped_column(String(255), unique=True)
+    base_url: Mapped[str] = mapped_column(String(2048))
+    display_url: Mapped[str | None] = mapped_column(String(2048))
+    product_type: Mapped[str] = mapped_column(String(64), default="jira")
+    description: Mapped[str] = mapped_column(Text, default="")
+    shared_secret_encrypted: Mapped[str] = mapped_column(Text)
+    state: Mapped[TenantState] = mapped_column(
+        Enum(
+            TenantState,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    installed_at: Mapped[datetime | None]
+    uninstalled_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"Tenant(client_key={self.client_key!r}, base_url={self.base_url!r}, state={self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in (TenantState.INSTALLED, TenantState.ENABLED)

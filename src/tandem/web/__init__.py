@@ -1,0 +1,1 @@
+"""Tandem's web surface: health, the admin UI and the webhook receiver."""
