@@ -11,12 +11,9 @@ import warnings
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
-from openapi_core import OpenAPI
-
-from openapi_core import Config
+from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
 SPECS_DIR = Path(__file__).resolve().parents[3] / "shared" / "specs"
@@ -46,7 +43,7 @@ def _relative_path(url: httpx.URL, base_path: str) -> str:
 
 def _mock_request(request: httpx.Request, base_path: str) -> tuple[OpenAPI, MockRequest]:
     path = _relative_path(request.url, base_path)
-    query = {k: v for k, v in request.url.params.multi_items()}
+    query = dict(request.url.params.multi_items())
     body = request.content or None
     mock = MockRequest(
         SPEC_HOST,
