@@ -42,7 +42,7 @@ class Tenant(Timestamps, Base):
     uninstalled_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
-        return f"Tenant(client_key={self.client_key!r}, base_url={self.base_url!r}, state={self.state})"
+        return f"Tenant({self.client_key!r}, {self.base_url!r}, {self.state})"
 
     @property
     def is_active(self) -> bool:
