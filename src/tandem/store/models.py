@@ -3,8 +3,27 @@
 from __future__ import annotations
 
 from tandem.store.base import Base
+from tandem.sync.models import (
+    AuditEntry,
+    CommentLink,
+    Configuration,
+    Event,
+    IssueLink,
+    Synchronization,
+    SyncRun,
+)
 from tandem.tenants.models import Tenant
 
 metadata = Base.metadata
 
-__all__ = ["Tenant", "metadata"]
+__all__ = [
+    "AuditEntry",
+    "CommentLink",
+    "Configuration",
+    "Event",
+    "IssueLink",
+    "SyncRun",
+    "Synchronization",
+    "Tenant",
+    "metadata",
+]

@@ -38,6 +38,7 @@ class Tenant(Timestamps, Base):
             values_callable=lambda e: [m.value for m in e],
         )
     )
+    app_account_id: Mapped[str | None] = mapped_column(String(128))
     installed_at: Mapped[datetime | None]
     uninstalled_at: Mapped[datetime | None]
 
