@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 07:00:09.753837
+Create Date: 2026-11-25 07:01:12.670493
 """
 
 from __future__ import annotations
@@ -129,6 +129,8 @@ def upgrade() -> None:
         sa.Column("webhook_event", sa.String(length=64), nullable=False),
         sa.Column("issue_id", sa.String(length=64), nullable=False),
         sa.Column("issue_key", sa.String(length=64), nullable=True),
+        sa.Column("order_key", sa.String(length=160), nullable=False),
+        sa.Column("jira_timestamp", sa.BigInteger(), nullable=True),
         sa.Column("comment_id", sa.String(length=64), nullable=True),
         sa.Column("actor_account_id", sa.String(length=128), nullable=True),
         sa.Column("redelivered", sa.Boolean(), nullable=False),
@@ -166,9 +168,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("events", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_events_issue", ["synchronization_id", "side", "issue_id", "id"], unique=False
-        )
+        batch_op.create_index("ix_events_order", ["order_key", "id"], unique=False)
         batch_op.create_index("ix_events_queue", ["status", "next_attempt_at"], unique=False)
 
     op.create_table(
@@ -185,7 +185,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("create_attempted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("synced_hashes", sa.JSON(), nullable=False),
+        sa.Column("field_state", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -287,7 +287,7 @@ def downgrade() -> None:
     op.drop_table("issue_links")
     with op.batch_alter_table("events", schema=None) as batch_op:
         batch_op.drop_index("ix_events_queue")
-        batch_op.drop_index("ix_events_issue")
+        batch_op.drop_index("ix_events_order")
 
     op.drop_table("events")
     op.drop_table("configurations")

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tandem.store.base import Base, Timestamps, utcnow
@@ -149,8 +149,9 @@ class IssueLink(Timestamps, Base):
     # The side whose issue came first; the other side's id is None while a create is under way.
     origin: Mapped[Side] = mapped_column(_enum(Side))
     create_attempted_at: Mapped[datetime | None]
-    # {"summary": "<sha256 of the value both sides had after the last sync>", ...}
-    synced_hashes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # Per field mapping: the hash of the value both sides had after the last sync, and when
+    # Tandem last wrote each side (see tandem.sync.mapping.FieldState).
+    field_state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (
         UniqueConstraint("synchronization_id", "first_issue_id"),
@@ -214,6 +215,10 @@ class Event(Timestamps, Base):
     webhook_event: Mapped[str] = mapped_column(String(64))
     issue_id: Mapped[str] = mapped_column(String(64))
     issue_key: Mapped[str | None] = mapped_column(String(64))
+    # Events with the same order key are applied one at a time, oldest first: both sides of a
+    # linked pair share "<sync>:first:<first issue id>".
+    order_key: Mapped[str] = mapped_column(String(160))
+    jira_timestamp: Mapped[int | None] = mapped_column(BigInteger)
     comment_id: Mapped[str | None] = mapped_column(String(64))
     actor_account_id: Mapped[str | None] = mapped_column(String(128))
     redelivered: Mapped[bool] = mapped_column(default=False)
@@ -228,7 +233,7 @@ class Event(Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("synchronization_id", "dedupe_key"),
         Index("ix_events_queue", "status", "next_attempt_at"),
-        Index("ix_events_issue", "synchronization_id", "side", "issue_id", "id"),
+        Index("ix_events_order", "order_key", "id"),
     )
 
 

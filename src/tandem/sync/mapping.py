@@ -1,0 +1,171 @@
+"""Pure mapping: a source issue and a published configuration -> what to write on the target.
+
+No I/O here. Values are read in the shape Jira sends them (webhooks, GET issue) and turned
+into the shape Jira accepts on create and edit.
+
+Conflict rule (a field changed on both sides since the last sync): the newest write wins.
+Tandem records when it last wrote each side of a field; a change on side S whose Jira
+timestamp is older than Tandem's last write to S was already overwritten there by the other
+side's newer value, so it is not synced back and the event records the conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from tandem.jira import adf
+from tandem.sync.models import Side
+from tandem.sync.schemas import FieldMapping, SyncConfig
+
+DESCRIPTION = "description"
+
+
+@dataclass(frozen=True)
+class SourceIssue:
+    """The parts of an issue the mapping reads."""
+
+    id: str
+    key: str
+    project_id: str
+    issue_type_id: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Write:
+    """Fields to send to Jira, and the field state to record once they are written."""
+
+    fields: dict[str, Any]
+    hashes: dict[str, str]
+    conflicts: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields)
+
+
+def _strip_volatile(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_volatile(v) for k, v in value.items() if k != "localId"}
+    if isinstance(value, list):
+        return [_strip_volatile(v) for v in value]
+    return value
+
+
+def value_hash(value: Any) -> str:
+    """A stable hash of a written value (ADF ids Jira adds on its own are ignored)."""
+    canonical = json.dumps(_strip_volatile(value), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _reference(value: dict[str, Any]) -> dict[str, Any]:
+    # Ids of priorities and options differ between sites; names and values travel.
+    for key in ("value", "name", "accountId", "id"):
+        if key in value:
+            return {key: value[key]}
+    return value
+
+
+def write_value(field_id: str, value: Any) -> Any:
+    """A value as read from one issue, in the shape Jira accepts when writing another."""
+    if value is None:
+        return None
+    if field_id == DESCRIPTION or adf.is_doc(value):
+        return adf.ensure_doc(value)
+    if isinstance(value, dict):
+        return _reference(value)
+    if isinstance(value, list):
+        return [_reference(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+def mapping_key(mapping: FieldMapping) -> str:
+    return f"{mapping.first.id}|{mapping.second.id}"
+
+
+def create_write(
+    config: SyncConfig, source: Side, issue: SourceIssue, target_project_id: str
+) -> Write | None:
+    """The fields of the issue to create on the other side, or None if its type is not mapped."""
+    target = source.other
+    issue_type = config.target_issue_type(source, issue.issue_type_id)
+    if issue_type is None:
+        return None
+    fields: dict[str, Any] = {
+        "project": {"id": target_project_id},
+        "issuetype": {"id": issue_type.id},
+    }
+    for default in config.defaults_for(target, issue_type.id):
+        fields[default.field.id] = default.value
+    hashes: dict[str, str] = {}
+    for mapping in config.field_mappings(source):
+        value = write_value(mapping.field(source).id, issue.fields.get(mapping.field(source).id))
+        if value is None:
+            continue
+        fields[mapping.field(target).id] = value
+        hashes[mapping_key(mapping)] = value_hash(value)
+    return Write(fields=fields, hashes=hashes)
+
+
+def edit_write(
+    config: SyncConfig,
+    source: Side,
+    issue: SourceIssue,
+    *,
+    changed: set[str] | None,
+    field_state: dict[str, Any],
+    changed_at_ms: int | None,
+) -> Write:
+    """The mapped fields whose value differs from what was last synced.
+
+    ``changed`` holds the field ids of the webhook's changelog (None: compare every mapped
+    field with the last synced value).
+    """
+    target = source.other
+    fields: dict[str, Any] = {}
+    hashes: dict[str, str] = {}
+    conflicts: list[str] = []
+    for mapping in config.field_mappings(source):
+        source_field = mapping.field(source).id
+        if changed is not None and source_field not in changed:
+            continue
+        value = write_value(source_field, issue.fields.get(source_field))
+        digest = value_hash(value)
+        state = field_state.get(mapping_key(mapping), {})
+        if state.get("hash") == digest:
+            continue  # already on both sides (our own write echoed, or a replay)
+        overwritten_at = state.get(f"{source.value}_written_ms")
+        if changed_at_ms is not None and overwritten_at and changed_at_ms < overwritten_at:
+            conflicts.append(
+                f"{mapping.field(source)} changed on both sides; kept the newer value from "
+                f"the {target.value} project"
+            )
+            continue
+        fields[mapping.field(target).id] = value
+        hashes[mapping_key(mapping)] = digest
+    return Write(fields=fields, hashes=hashes, conflicts=conflicts)
+
+
+def record_write(
+    field_state: dict[str, Any], write: Write, target: Side, written_ms: int
+) -> dict[str, Any]:
+    """The link's field state after ``write`` reached ``target`` (a new dict)."""
+    state = {key: dict(value) for key, value in field_state.items()}
+    for key, digest in write.hashes.items():
+        entry = state.setdefault(key, {})
+        entry["hash"] = digest
+        entry[f"{target.value}_written_ms"] = written_ms
+    return state
+
+
+def changed_field_ids(changelog: dict[str, Any] | None) -> set[str] | None:
+    """Field ids a webhook's changelog names, or None when there is no changelog."""
+    if not changelog or not changelog.get("items"):
+        return None
+    return {
+        str(item.get("fieldId") or item.get("field"))
+        for item in changelog["items"]
+        if item.get("fieldId") or item.get("field")
+    }
