@@ -45,6 +45,7 @@ def mock() -> Iterator[respx.MockRouter]:
 
 def make_client(clock: FakeClock, **overrides: Any) -> JiraClient:
     options: dict[str, Any] = {
+        "auth": ApiTokenAuth(EMAIL, API_TOKEN),
         "clock": clock,
         "sleep": clock.sleep,
         "retry": RetryPolicy(jitter=0.0),
@@ -52,7 +53,7 @@ def make_client(clock: FakeClock, **overrides: Any) -> JiraClient:
         "rng": random.Random(7),
     }
     options.update(overrides)
-    return JiraClient(BASE_URL, ApiTokenAuth(EMAIL, API_TOKEN), **options)
+    return JiraClient(BASE_URL, **options)
 
 
 @pytest.fixture

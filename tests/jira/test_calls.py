@@ -19,7 +19,8 @@ DOC = adf.from_text("Hello")
 
 
 def sent(route: respx.Route, index: int = -1) -> httpx.Request:
-    return route.calls[index].request
+    request: httpx.Request = route.calls[index].request
+    return request
 
 
 def body_of(route: respx.Route, index: int = -1) -> Any:
