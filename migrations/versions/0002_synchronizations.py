@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 07:01:12.670493
+Create Date: 2026-11-25 07:04:51.101871
 """
 
 from __future__ import annotations
@@ -251,6 +251,8 @@ def upgrade() -> None:
         sa.Column("author_name", sa.String(length=255), nullable=True),
         sa.Column("body_hash", sa.String(length=64), nullable=True),
         sa.Column("create_attempted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("origin_seen_ms", sa.BigInteger(), nullable=True),
+        sa.Column("origin_deleted", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

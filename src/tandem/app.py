@@ -17,6 +17,7 @@ from tandem.services import Services
 from tandem.settings import Settings
 from tandem.web.health import router as health_router
 from tandem.web.ui import router as ui_router
+from tandem.web.webhooks import router as webhooks_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -47,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = Services.build(settings)
         app.state.services = services
+        if settings.run_worker:
+            services.start_worker()
         try:
             yield
         finally:
@@ -58,5 +61,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(connect_router)
     app.include_router(ui_router)
+    app.include_router(webhooks_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,12 +1,13 @@
-"""Everything a running Tandem shares: settings, database, secrets, HTTP client, verifier.
+"""Everything a running Tandem shares: settings, database, secrets, HTTP clients, the worker.
 
 Built once in the app's lifespan (never at import time) and closed when it ends.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,15 +17,11 @@ from tandem.connect.install_keys import InstallKeys
 from tandem.settings import Settings
 from tandem.store.db import Database
 from tandem.store.secrets import SecretBox, secret_box
-from tandem.tenants.models import Tenant
-
-
-class TenantStateHook(Protocol):
-    async def __call__(self, session: AsyncSession, tenant: Tenant) -> None: ...
-
-
-async def _nothing_to_do(session: AsyncSession, tenant: Tenant) -> None:
-    return None
+from tandem.sync import service as syncs
+from tandem.sync.engine import Engine
+from tandem.sync.worker import Worker
+from tandem.tenants.clients import TenantClients
+from tandem.tenants.models import Tenant, TenantState
 
 
 @dataclass
@@ -34,11 +31,16 @@ class Services:
     box: SecretBox
     http: httpx.AsyncClient
     verifier: RequestVerifier
-    on_tenant_state: TenantStateHook = field(default=_nothing_to_do)
+    clients: TenantClients
+    worker: Worker
+    _worker_task: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, settings: Settings) -> Services:
+    def build(
+        cls, settings: Settings, *, jira_transport: httpx.AsyncBaseTransport | None = None
+    ) -> Services:
         box = secret_box(settings)
+        database = Database(settings.database_url)
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0), follow_redirects=False)
         verifier = RequestVerifier(
             base_url=settings.base_url,
@@ -46,14 +48,35 @@ class Services:
             install_keys=InstallKeys(settings.install_keys_url, http),
             box=box,
         )
+        clients = TenantClients(app_key=settings.app_key, box=box, transport=jira_transport)
+        engine = Engine(database=database, clients=clients)
         return cls(
             settings=settings,
-            database=Database(settings.database_url),
+            database=database,
             box=box,
             http=http,
             verifier=verifier,
+            clients=clients,
+            worker=Worker(database=database, engine=engine),
         )
 
+    def start_worker(self) -> None:
+        if self._worker_task is None:
+            self._worker_task = asyncio.create_task(self.worker.run(), name="tandem-worker")
+
+    def wake_worker(self) -> None:
+        self.worker.wake()
+
+    async def on_tenant_state(self, session: AsyncSession, tenant: Tenant) -> None:
+        """An uninstalled site's synchronizations pause; their configuration is kept."""
+        if tenant.state is TenantState.UNINSTALLED:
+            await syncs.pause_for_tenant(session=session, tenant=tenant)
+
     async def aclose(self) -> None:
+        if self._worker_task is not None:
+            self.worker.stop()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._worker_task, timeout=10)
+        await self.clients.aclose()
         await self.http.aclose()
         await self.database.dispose()

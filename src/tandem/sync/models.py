@@ -172,7 +172,7 @@ class IssueLink(Timestamps, Base):
 
 
 class CommentLink(Timestamps, Base):
-    """A comment and its copy on the other side."""
+    """A comment and its copy on the other side (None while it is not, or no longer, synced)."""
 
     __tablename__ = "comment_links"
 
@@ -185,6 +185,10 @@ class CommentLink(Timestamps, Base):
     author_name: Mapped[str | None] = mapped_column(String(255))
     body_hash: Mapped[str | None] = mapped_column(String(64))
     create_attempted_at: Mapped[datetime | None]
+    # The newest event seen for the original comment (Jira's timestamp), so that a late,
+    # stale delivery (a "created" arriving after the comment was made internal) is ignored.
+    origin_seen_ms: Mapped[int | None] = mapped_column(BigInteger)
+    origin_deleted: Mapped[bool] = mapped_column(default=False)
 
     __table_args__ = (
         UniqueConstraint("issue_link_id", "first_comment_id"),

@@ -111,7 +111,7 @@ class CommentSettings(Strict):
 class SyncConfig(Strict):
     """Everything the engine needs to know to synchronize two projects."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     issue_types: list[IssueTypeMapping] = []
     defaults: list[DefaultValue] = []
     fields: list[FieldMapping] = []

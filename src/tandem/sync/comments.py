@@ -1,0 +1,256 @@
+"""Comment synchronization: copies with the right visibility, edits, deletions, no echo.
+
+The privacy promise: a comment whose visibility in a service desk project is internal, or
+cannot be determined, never gets a copy on the other side; a copy whose original becomes
+internal is deleted. A late delivery older than what was already seen of a comment is ignored,
+so a stale "created (public)" cannot resurrect a comment made internal since.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from tandem.jira import adf
+from tandem.jira.client import JiraClient
+from tandem.jira.errors import JiraNotFound
+from tandem.jira.schemas import SD_PUBLIC_COMMENT, Comment
+from tandem.store.base import utcnow
+from tandem.store.db import Database
+from tandem.sync.context import Context, Result, done, skipped
+from tandem.sync.mapping import value_hash
+from tandem.sync.models import CommentLink, IssueLink, Side, Synchronization
+from tandem.tenants.clients import TenantClients
+
+SERVICE_DESK = "service_desk"
+COMMENT_PROPERTY = "tandem-comment"
+COMMENT_CREATED = "comment_created"
+COMMENT_UPDATED = "comment_updated"
+COMMENT_DELETED = "comment_deleted"
+
+
+@dataclass(frozen=True)
+class Visibility:
+    syncable: bool
+    reason: str = ""
+
+
+def visibility(comment: Comment, sync: Synchronization, source: Side, sync_all: bool) -> Visibility:
+    """Whether a comment may leave its project, read the way Jira exposes it."""
+    if comment.visibility is not None and (comment.visibility.value or comment.visibility.type):
+        restricted = comment.visibility.value or comment.visibility.type
+        return Visibility(False, f"the comment is restricted to {restricted}")
+    if sync.project_type(source) != SERVICE_DESK:
+        return Visibility(True)
+    marker = comment.property_value(SD_PUBLIC_COMMENT)
+    internal = comment.jsd_public is False or (
+        isinstance(marker, dict) and marker.get("internal") is True
+    )
+    if comment.jsd_public is None and marker is None:
+        return Visibility(False, "the comment's visibility is unknown: treated as internal")
+    if internal and not sync_all:
+        return Visibility(False, "internal comments are not synchronized")
+    return Visibility(True)
+
+
+def location(sync: Synchronization, side: Side) -> str:
+    """Where a comment was written, as the enriched header names it."""
+    tenant = sync.tenant(side)
+    host = urlsplit(tenant.display_url or tenant.base_url).netloc
+    return f"{sync.project_key(side)} ({host})"
+
+
+class CommentSync:
+    """Applies comment events of linked issues."""
+
+    def __init__(self, *, database: Database, clients: TenantClients) -> None:
+        self.database = database
+        self.clients = clients
+
+    async def apply(self, ctx: Context) -> Result:
+        settings = ctx.config.comments
+        rule = settings.rule(ctx.source)
+        if not (settings.enabled and rule.enabled):
+            return skipped(f"comments from the {ctx.source.value} project are not synchronized")
+        comment = ctx.webhook.comment
+        if comment is None:
+            return skipped("the webhook carries no comment")
+        if ctx.link is None or ctx.link.issue_id(ctx.target) is None:
+            return skipped("the comment's issue is not synchronized")
+        record = await self._observe(ctx, ctx.link, comment.id)
+        if record is None:
+            return skipped("a newer change of this comment was applied already")
+        if record.origin is not ctx.source:
+            original = record.comment_id(ctx.target)
+            return skipped(f"this is Tandem's copy of comment {original}: change the original")
+        if ctx.event.webhook_event == COMMENT_DELETED:
+            return await self._remove(ctx, ctx.link, record, "the comment was deleted")
+        seen = visibility(comment, ctx.sync, ctx.source, rule.source_filter == "all")
+        if not seen.syncable:
+            if record.comment_id(ctx.target) is not None:
+                return await self._remove(ctx, ctx.link, record, seen.reason)
+            return skipped(seen.reason)
+        if record.comment_id(ctx.target) is None:
+            return await self._create(ctx, ctx.link, record, comment)
+        return await self._update(ctx, ctx.link, record, comment)
+
+    async def _observe(self, ctx: Context, link: IssueLink, comment_id: str) -> CommentLink | None:
+        """The comment's link row, made if new; None if this event is older than one seen."""
+        stamp = ctx.event.jira_timestamp
+        async with self.database.transaction() as session:
+            column = (
+                CommentLink.first_comment_id
+                if ctx.source is Side.FIRST
+                else CommentLink.second_comment_id
+            )
+            record = await session.scalar(
+                select(CommentLink).where(
+                    CommentLink.issue_link_id == link.id, column == comment_id
+                )
+            )
+            if record is None:
+                record = CommentLink(issue_link_id=link.id, origin=ctx.source)
+                record.set_comment(ctx.source, comment_id)
+                session.add(record)
+            elif record.origin_deleted or (
+                stamp is not None
+                and record.origin_seen_ms is not None
+                and stamp < record.origin_seen_ms
+            ):
+                return None
+            if stamp is not None:
+                record.origin_seen_ms = stamp
+            if ctx.event.webhook_event == COMMENT_DELETED:
+                record.origin_deleted = True
+            await session.flush()
+            return record
+
+    def _body(self, ctx: Context, comment: Comment) -> dict[str, Any]:
+        if not ctx.config.comments.enriched:
+            return adf.ensure_doc(comment.body)
+        author = comment.author.display_name if comment.author else "Someone"
+        return adf.with_header(comment.body, author, location(ctx.sync, ctx.source))
+
+    def _target_client(self, ctx: Context) -> JiraClient:
+        return self.clients.for_tenant(ctx.sync.tenant(ctx.target))
+
+    async def _create(
+        self, ctx: Context, link: IssueLink, record: CommentLink, comment: Comment
+    ) -> Result:
+        target_issue = str(link.issue_key(ctx.target) or link.issue_id(ctx.target))
+        client = self._target_client(ctx)
+        tag = f"{ctx.sync.id}:{ctx.source.value}:{comment.id}"
+        existing = (
+            await self._find_copy(client, target_issue, tag) if record.create_attempted_at else None
+        )
+        await self._mark_attempt(record)
+        body = self._body(ctx, comment)
+        internal = self._create_internal(ctx)
+        copy = existing or await client.add_comment(
+            target_issue, body, internal=internal, properties={COMMENT_PROPERTY: {"peer": tag}}
+        )
+        await self._save(
+            record,
+            target=ctx.target,
+            copy_id=copy.id,
+            body_hash=value_hash(body),
+            author=comment.author.account_id if comment.author else None,
+            author_name=comment.author.display_name if comment.author else None,
+        )
+        kind = "internal" if internal else "public" if internal is False else ""
+        return done(f"added {kind + ' ' if kind else ''}comment {copy.id} on {target_issue}")
+
+    def _create_internal(self, ctx: Context) -> bool | None:
+        if ctx.sync.project_type(ctx.target) != SERVICE_DESK:
+            return None
+        return ctx.config.comments.rule(ctx.source).create_as == "internal"
+
+    async def _find_copy(self, client: JiraClient, issue: str, tag: str) -> Comment | None:
+        async for existing in client.iter_comments(issue):
+            marker = existing.property_value(COMMENT_PROPERTY)
+            if isinstance(marker, dict) and marker.get("peer") == tag:
+                return existing
+        return None
+
+    async def _update(
+        self, ctx: Context, link: IssueLink, record: CommentLink, comment: Comment
+    ) -> Result:
+        body = self._body(ctx, comment)
+        digest = value_hash(body)
+        if digest == record.body_hash:
+            return skipped("the synced copy is up to date")
+        target_issue = str(link.issue_key(ctx.target) or link.issue_id(ctx.target))
+        copy_id = str(record.comment_id(ctx.target))
+        await self._target_client(ctx).update_comment(target_issue, copy_id, body)
+        await self._save(
+            record,
+            target=ctx.target,
+            copy_id=copy_id,
+            body_hash=digest,
+            author=record.author_account_id,
+            author_name=comment.author.display_name if comment.author else record.author_name,
+        )
+        return done(f"updated comment {copy_id} on {target_issue}")
+
+    async def _remove(self, ctx: Context, link: IssueLink, record: CommentLink, why: str) -> Result:
+        copy_id = record.comment_id(ctx.target)
+        if copy_id is None:
+            return skipped(why)
+        target_issue = str(link.issue_key(ctx.target) or link.issue_id(ctx.target))
+        try:
+            await self._target_client(ctx).delete_comment(target_issue, copy_id)
+        except JiraNotFound:
+            pass  # deleted on the other side already
+        async with self.database.transaction() as session:
+            stored = await session.get(CommentLink, record.id)
+            if stored is not None:
+                stored.set_comment(ctx.target, None)
+                stored.body_hash = None
+        return done(f"{why}: removed its copy {copy_id} from {target_issue}")
+
+    async def _mark_attempt(self, record: CommentLink) -> None:
+        async with self.database.transaction() as session:
+            stored = await session.get(CommentLink, record.id)
+            if stored is not None:
+                stored.create_attempted_at = utcnow()
+
+    async def _save(
+        self,
+        record: CommentLink,
+        *,
+        target: Side,
+        copy_id: str,
+        body_hash: str,
+        author: str | None,
+        author_name: str | None,
+    ) -> None:
+        async with self.database.transaction() as session:
+            stored = await session.get(CommentLink, record.id)
+            assert stored is not None
+            stored.set_comment(target, copy_id)
+            stored.body_hash = body_hash
+            stored.author_account_id = author
+            stored.author_name = author_name
+
+    async def initial_sync(self, ctx: Context, link_id: int) -> int:
+        """Copy the existing comments of a newly linked issue, oldest first."""
+        rule = ctx.config.comments.rule(ctx.source)
+        if not rule.enabled:
+            return 0
+        async with self.database.transaction() as session:
+            link = await session.get(IssueLink, link_id)
+        assert link is not None
+        source_issue = str(link.issue_key(ctx.source) or link.issue_id(ctx.source))
+        source_client = self.clients.for_tenant(ctx.sync.tenant(ctx.source))
+        copied = 0
+        async for comment in source_client.iter_comments(source_issue):
+            if not visibility(comment, ctx.sync, ctx.source, rule.source_filter == "all").syncable:
+                continue
+            record = await self._observe(ctx, link, comment.id)
+            if record is not None and record.comment_id(ctx.target) is None:
+                await self._create(ctx, link, record, comment)
+                copied += 1
+        return copied

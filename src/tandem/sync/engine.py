@@ -1,0 +1,280 @@
+"""The engine: applies one stored event to the other side of its synchronization.
+
+Each event is applied in three steps, so that no database transaction is open while Jira is
+called: load what is needed (one transaction), write to Jira, record the outcome (another
+transaction). Issue events are handled here; comment events by ``tandem.sync.comments``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import delete
+
+from tandem.connect.descriptor import ISSUE_LINK_PROPERTY
+from tandem.jira.client import JiraClient
+from tandem.jira.errors import JiraBadRequest, JiraPermissionError
+from tandem.jira.schemas import CreatedIssue, Issue
+from tandem.jira.webhooks import WebhookEvent
+from tandem.store.base import utcnow
+from tandem.store.db import Database
+from tandem.sync import mapping, queue
+from tandem.sync import service as syncs
+from tandem.sync.comments import CommentSync
+from tandem.sync.context import Context, Result, done, find_link, now_ms, skipped
+from tandem.sync.failures import NOT_ON_SCREEN, SyncFailure, classify
+from tandem.sync.models import (
+    ConfigKind,
+    Event,
+    EventStatus,
+    IssueLink,
+    Side,
+    Synchronization,
+    SyncState,
+)
+from tandem.tenants.clients import TenantClients
+from tandem.tenants.models import Tenant
+
+log = logging.getLogger(__name__)
+
+ISSUE_CREATED = "jira:issue_created"
+ISSUE_UPDATED = "jira:issue_updated"
+ISSUE_DELETED = "jira:issue_deleted"
+
+
+def source_issue(issue: Issue) -> mapping.SourceIssue:
+    fields = issue.fields
+    values = {**(fields.model_extra or {}), **fields.model_dump(exclude_none=True)}
+    values["description"] = fields.description
+    return mapping.SourceIssue(
+        id=issue.id,
+        key=issue.key,
+        project_id=fields.project.id if fields.project else "",
+        issue_type_id=fields.issuetype.id if fields.issuetype else "",
+        fields=values,
+    )
+
+
+class Engine:
+    """Applies events; ``comments`` handles comment events with the same machinery."""
+
+    def __init__(self, *, database: Database, clients: TenantClients) -> None:
+        self.database = database
+        self.clients = clients
+        self.comments = CommentSync(database=database, clients=clients)
+
+    async def process(self, event: Event) -> EventStatus:
+        """Apply a claimed event and record the outcome; returns its new status."""
+        try:
+            result = await self._apply(event)
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the event
+            outcome = classify(exc, where=event.issue_key or event.issue_id)
+            log.warning("event %s (%s): %s", event.id, event.webhook_event, outcome.message)
+            async with self.database.transaction() as session:
+                return await queue.fail(
+                    session=session,
+                    event_id=event.id,
+                    error=outcome.message,
+                    transient=outcome.transient,
+                )
+        async with self.database.transaction() as session:
+            await queue.finish(
+                session=session, event_id=event.id, status=result.status, reason=result.reason
+            )
+        return result.status
+
+    async def _apply(self, event: Event) -> Result:
+        loaded = await self._load(event)
+        if isinstance(loaded, Result):
+            return loaded
+        if await self._made_by_tandem(loaded):
+            return skipped("change made by Tandem itself")
+        if loaded.webhook.is_comment_event:
+            return await self.comments.apply(loaded)
+        if event.webhook_event == ISSUE_DELETED:
+            return await self._issue_deleted(loaded)
+        return await self._issue_changed(loaded)
+
+    async def _load(self, event: Event) -> Context | Result:
+        async with self.database.transaction() as session:
+            sync = await session.get(Synchronization, event.synchronization_id)
+            if sync is None or sync.state is SyncState.DELETED:
+                return skipped("the synchronization was deleted")
+            config = await syncs.configuration(
+                session=session, sync=sync, kind=ConfigKind.PUBLISHED
+            )
+            if config is None:
+                return skipped("the synchronization has no published configuration")
+            link = await find_link(session, sync.id, event.side, event.issue_id)
+        webhook = WebhookEvent.model_validate(event.payload)
+        return Context(event=event, sync=sync, config=config, webhook=webhook, link=link)
+
+    def client(self, sync: Synchronization, side: Side) -> JiraClient:
+        return self.clients.for_tenant(sync.tenant(side))
+
+    async def app_account_id(self, tenant: Tenant) -> str:
+        """The accountId Tandem acts as on a site: asked once, then kept on the tenant."""
+        if tenant.app_account_id is None:
+            me = await self.clients.for_tenant(tenant).myself()
+            async with self.database.transaction() as session:
+                stored = await session.get(Tenant, tenant.id)
+                if stored is not None:
+                    stored.app_account_id = me.account_id
+            tenant.app_account_id = me.account_id
+        return tenant.app_account_id
+
+    async def _made_by_tandem(self, ctx: Context) -> bool:
+        actor = ctx.event.actor_account_id
+        if actor is None:
+            return False
+        return actor == await self.app_account_id(ctx.sync.tenant(ctx.source))
+
+    # --- issues ---
+
+    async def _issue_changed(self, ctx: Context) -> Result:
+        if ctx.webhook.issue is None:
+            return skipped("the webhook carries no issue")
+        issue = source_issue(ctx.webhook.issue)
+        if ctx.link is not None and ctx.link.issue_id(ctx.target) is not None:
+            return await self._update(ctx, issue, ctx.link)
+        return await self.create(ctx, issue)
+
+    async def create(self, ctx: Context, issue: mapping.SourceIssue) -> Result:
+        """Create the copy of ``issue`` on the other side, exactly once."""
+        write = mapping.create_write(ctx.config, ctx.source, issue, ctx.sync.project_id(ctx.target))
+        if write is None:
+            type_name = ctx.webhook.issue.fields.issuetype if ctx.webhook.issue else None
+            return skipped(
+                f"issue type {type_name.name if type_name else issue.issue_type_id} is not "
+                f"mapped from the {ctx.source.value} project"
+            )
+        link_id, may_exist = await self._claim_link(ctx, issue)
+        client = self.client(ctx.sync, ctx.target)
+        found = await self._find_copy(ctx, client, issue) if may_exist else None
+        created = found or await client.create_issue(
+            write.fields, properties={ISSUE_LINK_PROPERTY: self._link_property(ctx, issue)}
+        )
+        async with self.database.transaction() as session:
+            link = await session.get(IssueLink, link_id)
+            assert link is not None
+            link.set_issue(ctx.target, created.id, created.key)
+            link.field_state = mapping.record_write({}, write, ctx.target, now_ms())
+        if ctx.config.comments.enabled and ctx.event.webhook_event != ISSUE_CREATED:
+            await self.comments.initial_sync(ctx, link_id)
+        verb = "found the copy created earlier" if found else "created"
+        return done(f"{verb} {created.key}")
+
+    async def _claim_link(self, ctx: Context, issue: mapping.SourceIssue) -> tuple[int, bool]:
+        """The link row for ``issue`` (made if new), and whether a copy may already exist."""
+        async with self.database.transaction() as session:
+            link = await find_link(session, ctx.sync.id, ctx.source, issue.id)
+            if link is None:
+                link = IssueLink(synchronization_id=ctx.sync.id, origin=ctx.source, field_state={})
+                link.set_issue(ctx.source, issue.id, issue.key)
+                session.add(link)
+            tried_before = link.create_attempted_at is not None
+            link.create_attempted_at = utcnow()
+            await session.flush()
+            link_id = link.id
+        # A webhook redelivered, an issue that existed before, or an earlier attempt that did
+        # not record its outcome: the copy may be in Jira already, so look before creating.
+        may_exist = (
+            tried_before or ctx.event.redelivered or ctx.event.webhook_event != ISSUE_CREATED
+        )
+        return link_id, may_exist
+
+    def _link_property(self, ctx: Context, issue: mapping.SourceIssue) -> dict[str, Any]:
+        return {
+            "peers": [ctx.peer_tag(issue.id)],
+            "synchronization": ctx.sync.id,
+            "source": {"side": ctx.source.value, "issueId": issue.id, "issueKey": issue.key},
+        }
+
+    async def _find_copy(
+        self, ctx: Context, client: JiraClient, issue: mapping.SourceIssue
+    ) -> CreatedIssue | None:
+        jql = (
+            f"project = {ctx.sync.project_id(ctx.target)} AND "
+            f'issue.property[{ISSUE_LINK_PROPERTY}].peers = "{ctx.peer_tag(issue.id)}"'
+        )
+        async for found in client.search(jql, fields=("summary",)):
+            return CreatedIssue(id=found.id, key=found.key)
+        return None
+
+    async def _update(self, ctx: Context, issue: mapping.SourceIssue, link: IssueLink) -> Result:
+        changed = mapping.changed_field_ids(ctx.webhook.changelog_dict())
+        write = mapping.edit_write(
+            ctx.config,
+            ctx.source,
+            issue,
+            changed=changed,
+            field_state=link.field_state,
+            changed_at_ms=ctx.event.jira_timestamp,
+        )
+        target_key = link.issue_key(ctx.target) or str(link.issue_id(ctx.target))
+        notes = list(write.conflicts)
+        transitioned = await self._transition(ctx, issue, target_key, changed)
+        if transitioned:
+            notes.append(transitioned)
+        if not write:
+            if transitioned:
+                return done("; ".join(notes))
+            return skipped("; ".join(notes) or "no mapped field changed")
+        await self._edit(self.client(ctx.sync, ctx.target), target_key, write.fields)
+        async with self.database.transaction() as session:
+            stored = await session.get(IssueLink, link.id)
+            assert stored is not None
+            stored.field_state = mapping.record_write(
+                stored.field_state, write, ctx.target, now_ms()
+            )
+        names = ", ".join(sorted(write.fields))
+        return done("; ".join([f"updated {names} on {target_key}", *notes]))
+
+    async def _edit(self, client: JiraClient, key: str, fields: dict[str, Any]) -> None:
+        try:
+            await client.edit_issue(key, fields=fields)
+        except JiraBadRequest as exc:
+            if not any(NOT_ON_SCREEN in message for message in exc.errors.values()):
+                raise
+            try:
+                await client.edit_issue(key, fields=fields, override_screen_security=True)
+            except JiraPermissionError as denied:
+                missing = ", ".join(sorted(exc.errors))
+                raise SyncFailure(
+                    f"{missing} is not on the edit screen of {key}, and Tandem may not override "
+                    "screen security there: add the field to the screen, or let Tandem's app "
+                    "user administer the project"
+                ) from denied
+
+    async def _transition(
+        self, ctx: Context, issue: mapping.SourceIssue, target_key: str, changed: set[str] | None
+    ) -> str | None:
+        if changed is None or "status" not in changed:
+            return None
+        status = issue.fields.get("status") or {}
+        wanted = next(
+            (
+                m.status(ctx.target)
+                for m in ctx.config.status_mappings(ctx.source)
+                if m.status(ctx.source).id == str(status.get("id"))
+            ),
+            None,
+        )
+        if wanted is None:
+            return None
+        client = self.client(ctx.sync, ctx.target)
+        transitions = await client.get_transitions(target_key)
+        match = next((t for t in transitions if t.to is not None and t.to.id == wanted.id), None)
+        if match is None:
+            return f"no transition of {target_key} leads to status {wanted}"
+        await client.transition_issue(target_key, match.id)
+        return f"moved {target_key} to {wanted}"
+
+    async def _issue_deleted(self, ctx: Context) -> Result:
+        if ctx.link is None:
+            return skipped("the deleted issue was not synchronized")
+        kept = ctx.link.issue_key(ctx.target)
+        async with self.database.transaction() as session:
+            await session.execute(delete(IssueLink).where(IssueLink.id == ctx.link.id))
+        return done(f"link removed; {kept} is kept on the {ctx.target.value} project")

@@ -1,0 +1,45 @@
+"""One Jira client per tenant, signed as the app with the tenant's shared secret."""
+
+from __future__ import annotations
+
+import httpx
+
+from tandem.jira.auth import ConnectJwtAuth
+from tandem.jira.client import JiraClient
+from tandem.store.secrets import SecretBox
+from tandem.tenants import service as tenants
+from tandem.tenants.models import Tenant
+
+
+class TenantClients:
+    """Keeps one pooled client per tenant; a re-install (new secret) gets a new client."""
+
+    def __init__(
+        self, *, app_key: str, box: SecretBox, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self._app_key = app_key
+        self._box = box
+        self._transport = transport
+        self._clients: dict[int, tuple[str, JiraClient]] = {}
+
+    def for_tenant(self, tenant: Tenant) -> JiraClient:
+        version = tenant.shared_secret_encrypted
+        cached = self._clients.get(tenant.id)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        auth = ConnectJwtAuth(
+            app_key=self._app_key,
+            shared_secret=tenants.shared_secret(tenant=tenant, box=self._box),
+            base_url=tenant.base_url,
+        )
+        client = JiraClient(tenant.base_url, auth, transport=self._transport)
+        self._clients[tenant.id] = (version, client)
+        return client
+
+    def stats(self) -> dict[str, object]:
+        return {client.base_url: client.stats.snapshot() for _, client in self._clients.values()}
+
+    async def aclose(self) -> None:
+        for _, client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
