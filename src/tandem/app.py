@@ -13,8 +13,11 @@ from fastapi.staticfiles import StaticFiles
 
 from tandem.connect.auth import AuthError
 from tandem.connect.views import router as connect_router
+from tandem.jira.errors import JiraError
 from tandem.services import Services
 from tandem.settings import Settings
+from tandem.sync.service import SyncError
+from tandem.sync.views import router as api_router
 from tandem.web.health import router as health_router
 from tandem.web.ui import router as ui_router
 from tandem.web.webhooks import router as webhooks_router
@@ -33,6 +36,16 @@ def _validation_reason(exc: RequestValidationError) -> str:
 async def _auth_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AuthError)
     return JSONResponse({"error": exc.reason}, status_code=exc.status)
+
+
+async def _sync_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SyncError)
+    return JSONResponse({"error": exc.reason}, status_code=exc.status)
+
+
+async def _jira_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, JiraError)
+    return JSONResponse({"error": f"Jira answered: {exc}"}, status_code=502)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -58,9 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Tandem", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.add_exception_handler(AuthError, _auth_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(SyncError, _sync_error)
+    app.add_exception_handler(JiraError, _jira_error)
     app.include_router(health_router)
     app.include_router(connect_router)
     app.include_router(ui_router)
     app.include_router(webhooks_router)
+    app.include_router(api_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

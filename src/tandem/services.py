@@ -7,21 +7,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.connect.auth import RequestVerifier
 from tandem.connect.install_keys import InstallKeys
+from tandem.connect.session import SessionTokens
 from tandem.settings import Settings
 from tandem.store.db import Database
-from tandem.store.secrets import SecretBox, secret_box
+from tandem.store.secrets import SecretBox, resolve_secret_key
 from tandem.sync import service as syncs
 from tandem.sync.engine import Engine
+from tandem.sync.runs import Runner
 from tandem.sync.worker import Worker
 from tandem.tenants.clients import TenantClients
 from tandem.tenants.models import Tenant, TenantState
+
+log = logging.getLogger(__name__)
+
+ADMIN_CACHE_SECONDS = 60.0
 
 
 @dataclass
@@ -33,13 +42,18 @@ class Services:
     verifier: RequestVerifier
     clients: TenantClients
     worker: Worker
+    sessions: SessionTokens
+    runner: Runner
+    _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
+    _admins: dict[tuple[int, str, str], tuple[bool, float]] = field(default_factory=dict)
     _worker_task: asyncio.Task[None] | None = field(default=None, repr=False)
 
     @classmethod
     def build(
         cls, settings: Settings, *, jira_transport: httpx.AsyncBaseTransport | None = None
     ) -> Services:
-        box = secret_box(settings)
+        secret_key = resolve_secret_key(settings)
+        box = SecretBox(secret_key)
         database = Database(settings.database_url)
         http = httpx.AsyncClient(timeout=httpx.Timeout(10.0), follow_redirects=False)
         verifier = RequestVerifier(
@@ -58,14 +72,43 @@ class Services:
             verifier=verifier,
             clients=clients,
             worker=Worker(database=database, engine=engine),
+            sessions=SessionTokens(secret_key),
+            runner=Runner(database=database, clients=clients),
         )
 
     def start_worker(self) -> None:
+        """Apply events as they arrive, and reconcile active synchronizations periodically."""
         if self._worker_task is None:
             self._worker_task = asyncio.create_task(self.worker.run(), name="tandem-worker")
+            self.background(asyncio.create_task(self._reconcile_forever(), name="reconcile"))
+
+    def background(self, task: asyncio.Task[Any]) -> None:
+        """Keep a task alive until it ends (or the app stops)."""
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _reconcile_forever(self) -> None:
+        interval = self.settings.reconcile_minutes * 60
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.runner.reconcile_all()
+            except Exception:
+                log.exception("reconciliation failed; trying again in %s s", interval)
+            self.wake_worker()
 
     def wake_worker(self) -> None:
         self.worker.wake()
+
+    async def is_project_admin(self, tenant: Tenant, account_id: str, project_id: str) -> bool:
+        """Asked of Jira, remembered for a minute (rights come from Jira, never the page)."""
+        key = (tenant.id, account_id, project_id)
+        cached = self._admins.get(key)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
+        allowed = await self.clients.for_tenant(tenant).is_project_admin(account_id, project_id)
+        self._admins[key] = (allowed, time.monotonic() + ADMIN_CACHE_SECONDS)
+        return allowed
 
     async def on_tenant_state(self, session: AsyncSession, tenant: Tenant) -> None:
         """An uninstalled site's synchronizations pause; their configuration is kept."""
@@ -77,6 +120,10 @@ class Services:
             self.worker.stop()
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.wait_for(self._worker_task, timeout=10)
+        for task in list(self._tasks):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         await self.clients.aclose()
         await self.http.aclose()
         await self.database.dispose()

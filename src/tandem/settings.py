@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = False
     run_worker: bool = True
+    reconcile_minutes: float = 10.0
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -165,3 +165,70 @@ class Problem(BaseModel):
 
     path: str
     message: str
+
+
+class SyncSideOut(BaseModel):
+    site: str
+    project_id: str
+    project_key: str
+    project_type: str
+
+
+class SyncOut(BaseModel):
+    """A synchronization as the API and the UI show it."""
+
+    id: int
+    name: str
+    state: str
+    first: SyncSideOut
+    second: SyncSideOut
+    my_side: Side
+    requested_by: str
+    accepted_by: str | None
+    linked_issues: int = 0
+    events: dict[str, int] = {}
+    last_event_at: str | None = None
+
+
+class NewSyncIn(Strict):
+    """A synchronization request from the caller's project (the first side)."""
+
+    name: str = Field(min_length=1, max_length=255)
+    site_url: str | None = None  # another site where Tandem is installed; None: this site
+    project: str = Field(min_length=1)  # key or id of the project to synchronize with
+
+
+class EventOut(BaseModel):
+    id: int
+    side: Side
+    webhook_event: str
+    issue_key: str | None
+    comment_id: str | None
+    status: str
+    reason: str | None
+    attempts: int
+    last_error: str | None
+    created_at: str
+    next_attempt_at: str | None
+
+
+class AuditOut(BaseModel):
+    account_id: str | None
+    action: str
+    detail: str
+    at: str
+
+
+class PublishOut(BaseModel):
+    published: bool
+    revision: int | None = None
+    changes: list[str] = []
+    problems: list[Problem] = []
+
+
+class RetryIn(Strict):
+    event_ids: list[int] | None = None
+
+
+class InitialSyncIn(Strict):
+    jql: str | None = Field(default=None, max_length=2000)

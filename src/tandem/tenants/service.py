@@ -54,3 +54,14 @@ async def record_state(*, session: AsyncSession, tenant: Tenant, state: TenantSt
         tenant.uninstalled_at = utcnow()
     await session.flush()
     return tenant
+
+
+async def get_by_base_url(*, session: AsyncSession, base_url: str) -> Tenant | None:
+    """The tenant installed at this Jira URL (its baseUrl or displayUrl)."""
+    url = base_url.rstrip("/")
+    return await session.scalar(
+        select(Tenant)
+        .where((Tenant.base_url == url) | (Tenant.display_url == url))
+        .order_by(Tenant.id.desc())
+        .limit(1)
+    )

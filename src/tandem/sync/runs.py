@@ -1,0 +1,173 @@
+"""Passes over existing issues: the initial sync an admin starts, and the periodic
+reconciliation that finds changes whose webhooks were lost. Both queue ordinary events, so
+every change takes the same path through the engine (and the same duplicate checks)."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tandem.jira.client import JiraClient
+from tandem.jira.schemas import Issue
+from tandem.store.base import utcnow
+from tandem.store.db import Database
+from tandem.sync import queue
+from tandem.sync import service as syncs
+from tandem.sync.models import ConfigKind, Event, RunKind, Side, Synchronization, SyncRun
+from tandem.sync.schemas import SyncConfig
+from tandem.tenants.clients import TenantClients
+
+ISSUE_FIELDS = ("summary", "description", "issuetype", "project", "status", "updated")
+# JQL search in Jira Cloud is eventually consistent: look back further than the last pass.
+RECONCILE_OVERLAP = timedelta(minutes=5)
+
+
+def source_jql(
+    sync: Synchronization, config: SyncConfig, side: Side, extra: str | None
+) -> str | None:
+    """Issues of ``side`` that Tandem synchronizes, or None if nothing flows from it."""
+    type_ids = sorted(
+        {ref.id for m in config.issue_types if m.direction.allows(side) for ref in m.types(side)}
+    )
+    if not type_ids:
+        return None
+    jql = f"project = {sync.project_id(side)} AND issuetype in ({', '.join(type_ids)})"
+    if extra:
+        jql += f" AND ({extra})"
+    return jql + " ORDER BY created ASC"
+
+
+def _payload(issue: Issue) -> dict[str, Any]:
+    return {
+        "webhookEvent": "jira:issue_updated",
+        "timestamp": int(time.time() * 1000),
+        "issue": issue.model_dump(by_alias=True, mode="json", exclude_none=True),
+    }
+
+
+def _fields(config: SyncConfig, side: Side) -> list[str]:
+    mapped = {m.field(side).id for m in config.field_mappings(side)}
+    return sorted(set(ISSUE_FIELDS) | mapped)
+
+
+async def _queue_issue(
+    session: AsyncSession, sync: Synchronization, side: Side, issue: Issue, prefix: str
+) -> bool:
+    updated = issue.fields.updated.isoformat() if issue.fields.updated else "-"
+    new = queue.NewEvent(
+        side=side,
+        dedupe_key=f"{prefix}:{side.value}:{issue.id}:{updated}",
+        webhook_event="jira:issue_updated",
+        issue_id=issue.id,
+        issue_key=issue.key,
+        comment_id=None,
+        actor_account_id=None,
+        payload=_payload(issue),
+        redelivered=True,
+    )
+    return await queue.enqueue(session=session, sync=sync, new=new) is not None
+
+
+class Runner:
+    def __init__(self, *, database: Database, clients: TenantClients) -> None:
+        self.database = database
+        self.clients = clients
+
+    async def run(
+        self,
+        sync_id: int,
+        kind: RunKind,
+        extra_jql: str | None = None,
+        since: datetime | None = None,
+    ) -> SyncRun:
+        """Search each source side and queue an event per issue found; records progress."""
+        async with self.database.transaction() as session:
+            sync = await session.get(Synchronization, sync_id)
+            assert sync is not None
+            config = (
+                await syncs.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
+                or SyncConfig()
+            )
+            if since is not None:
+                stamp = (since - RECONCILE_OVERLAP).strftime("%Y-%m-%d %H:%M")
+                extra_jql = f'updated >= "{stamp}"' + (f" AND ({extra_jql})" if extra_jql else "")
+            run = SyncRun(synchronization_id=sync.id, kind=kind, jql=extra_jql or "")
+            session.add(run)
+            await session.flush()
+            run_id = run.id
+        prefix = kind.value if kind is RunKind.RECONCILE else f"initial:{run_id}"
+        try:
+            for side in Side:
+                jql = source_jql(sync, config, side, extra_jql)
+                if jql is not None:
+                    await self._pass(sync, side, jql, _fields(config, side), prefix, run_id)
+        except Exception as exc:
+            await self._finish(run_id, error=str(exc))
+            raise
+        return await self._finish(run_id, error=None)
+
+    async def _pass(
+        self,
+        sync: Synchronization,
+        side: Side,
+        jql: str,
+        fields: list[str],
+        prefix: str,
+        run_id: int,
+    ) -> None:
+        client: JiraClient = self.clients.for_tenant(sync.tenant(side))
+        async for issue in client.search(jql, fields=fields):
+            async with self.database.transaction() as session:
+                queued = await _queue_issue(session, sync, side, issue, prefix)
+                run = await session.get(SyncRun, run_id)
+                assert run is not None
+                run.found += 1
+                run.queued += int(queued)
+
+    async def _finish(self, run_id: int, *, error: str | None) -> SyncRun:
+        async with self.database.transaction() as session:
+            run = await session.get(SyncRun, run_id)
+            assert run is not None
+            run.status = "failed" if error else "finished"
+            run.error = error
+            run.finished_at = utcnow()
+            return run
+
+    async def reconcile_all(self) -> int:
+        """One reconciliation pass over every active synchronization; returns how many."""
+        async with self.database.transaction() as session:
+            active = await syncs.list_active(session=session)
+            due = [(sync.id, sync.reconciled_at or sync.updated_at) for sync in active]
+        for sync_id, since in due:
+            started = utcnow()
+            await self.run(sync_id, RunKind.RECONCILE, since=since)
+            async with self.database.transaction() as session:
+                sync = await session.get(Synchronization, sync_id)
+                if sync is not None:
+                    sync.reconciled_at = started
+        return len(due)
+
+
+async def runs(*, session: AsyncSession, sync: Synchronization, limit: int = 20) -> list[SyncRun]:
+    query = (
+        select(SyncRun)
+        .where(SyncRun.synchronization_id == sync.id)
+        .order_by(SyncRun.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def progress(*, session: AsyncSession, run: SyncRun) -> dict[str, int]:
+    """How the events an initial sync queued are doing, by status."""
+    prefix = f"initial:{run.id}:%"
+    rows = await session.execute(
+        select(Event.status, func.count(Event.id))
+        .where(Event.synchronization_id == run.synchronization_id, Event.dedupe_key.like(prefix))
+        .group_by(Event.status)
+    )
+    return {status.value: int(count) for status, count in rows.all()}
