@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,10 +16,13 @@ from tandem.connect.descriptor import build_descriptor
 from tandem.settings import Settings
 from tandem.store import migrate
 from tandem.store.secrets import new_key
+from tandem.sync import configfile
 
 app = typer.Typer(help="Tandem: Jira issue synchronization.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+config_app = typer.Typer(help="A synchronization's configuration as a file.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
 
 
 def _settings() -> Settings:
@@ -60,3 +65,44 @@ def descriptor() -> None:
 def secret_key() -> None:
     """Print a new random TANDEM_SECRET_KEY."""
     typer.echo(new_key())
+
+
+@app.command()
+def worker() -> None:
+    """Apply queued events and reconcile, without serving HTTP (beside `tandem serve`)."""
+    settings = _settings()
+    logs.configure(settings.log_level, json=settings.log_json)
+    try:
+        asyncio.run(configfile.run_worker(settings))
+    except KeyboardInterrupt:
+        pass
+
+
+@config_app.command("export")
+def config_export(
+    sync_id: Annotated[int, typer.Argument(metavar="SYNC", help="Synchronization id.")],
+    published: Annotated[bool, typer.Option(help="Export the published version.")] = False,
+) -> None:
+    """Print a synchronization's draft (or published) configuration as JSON."""
+    settings = _settings()
+    try:
+        document = asyncio.run(configfile.export(settings, sync_id, published=published))
+    except configfile.ConfigFileError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(json.dumps(document, indent=2))
+
+
+@config_app.command("import")
+def config_import(
+    sync_id: Annotated[int, typer.Argument(metavar="SYNC", help="Synchronization id.")],
+    file: Annotated[Path, typer.Argument(help="A JSON file from `tandem config export`.")],
+) -> None:
+    """Replace a synchronization's draft with FILE (publish it from the UI or the API)."""
+    settings = _settings()
+    try:
+        asyncio.run(configfile.import_(settings, sync_id, file))
+    except configfile.ConfigFileError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"draft of synchronization {sync_id} replaced from {file}")

@@ -1,0 +1,84 @@
+"""Configurations as files (`tandem config export/import`) and the standalone worker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from tandem.services import Services
+from tandem.settings import Settings
+from tandem.store.db import Database
+from tandem.sync import service as syncs
+from tandem.sync.models import ConfigKind
+from tandem.sync.schemas import SyncConfig
+
+CLI_ACTOR = "tandem-cli"
+
+
+class ConfigFileError(Exception):
+    """A configuration file or synchronization that cannot be used; the message says why."""
+
+
+async def export(settings: Settings, sync_id: int, *, published: bool) -> dict[str, Any]:
+    database = Database(settings.database_url)
+    try:
+        async with database.transaction() as session:
+            sync = await syncs.get(session=session, sync_id=sync_id)
+            if sync is None:
+                raise ConfigFileError(f"there is no synchronization {sync_id}")
+            kind = ConfigKind.PUBLISHED if published else ConfigKind.DRAFT
+            config = await syncs.configuration(session=session, sync=sync, kind=kind)
+            if config is None:
+                raise ConfigFileError(f"synchronization {sync_id} has no {kind.value} version")
+            return config.model_dump(mode="json")
+    finally:
+        await database.dispose()
+
+
+def read(file: Path) -> SyncConfig:
+    """A configuration file, validated; errors name the file and what is wrong."""
+    try:
+        return SyncConfig.model_validate(json.loads(file.read_text()))
+    except OSError as exc:
+        raise ConfigFileError(f"cannot read {file}: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise ConfigFileError(f"{file} is not JSON: {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigFileError(f"{file} is not a valid configuration: {problems}") from exc
+
+
+async def import_(settings: Settings, sync_id: int, file: Path) -> None:
+    config = read(file)
+    database = Database(settings.database_url)
+    try:
+        async with database.transaction() as session:
+            sync = await syncs.get(session=session, sync_id=sync_id)
+            if sync is None:
+                raise ConfigFileError(f"there is no synchronization {sync_id}")
+            await syncs.replace_draft(
+                session=session, sync=sync, config=config, account_id=CLI_ACTOR
+            )
+    finally:
+        await database.dispose()
+
+
+async def run_worker(settings: Settings) -> None:
+    """The worker and reconciliation of `tandem serve`, alone, until SIGINT or SIGTERM."""
+    services = Services.build(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    services.start_worker()
+    try:
+        await stop.wait()
+    finally:
+        await services.aclose()
