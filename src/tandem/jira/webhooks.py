@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from tandem.jira.schemas import Comment, Issue, JiraModel, User
 
 
@@ -11,8 +13,10 @@ class ChangelogItem(JiraModel):
     field: str = ""
     field_id: str | None = None
     fieldtype: str | None = None
-    from_: str | None = None
+    from_: str | None = Field(default=None, alias="from")
+    from_string: str | None = None
     to: str | None = None
+    to_string: str | None = None
 
     @property
     def id(self) -> str:
