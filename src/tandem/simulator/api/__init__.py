@@ -1,0 +1,1 @@
+"""HTTP routers of the simulator: Jira's REST subset, the control API, pages, the key server."""

@@ -1,0 +1,44 @@
+"""Fixtures: a simulator of the power-customer scenario served on loopback, site clients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from tandem.simulator import Simulator, create_app
+from tandem.simulator.tokens import KeyPair
+from tests.simulator.support import SiteClient
+from tests.support.servers import serve
+
+FAST_RETRIES = (0.01, 0.02, 0.04)
+
+
+@pytest.fixture(scope="session")
+def install_keys() -> KeyPair:
+    return KeyPair.generate()
+
+
+@pytest.fixture
+def simulator(install_keys: KeyPair) -> Simulator:
+    return Simulator.from_scenario(keys=install_keys, retry_delays=FAST_RETRIES)
+
+
+@pytest.fixture
+def sim_url(simulator: Simulator) -> Iterator[str]:
+    with serve(create_app(simulator)) as url:
+        yield url
+
+
+@pytest.fixture
+def client(sim_url: str) -> Iterator[Callable[[str, str], SiteClient]]:
+    """``client(site, email)``: a spec-checked client of a site acting as a seeded user."""
+    made: list[SiteClient] = []
+
+    def make(site: str, email: str) -> SiteClient:
+        made.append(SiteClient(sim_url, site, email))
+        return made[-1]
+
+    yield make
+    for site_client in made:
+        site_client.close()
