@@ -6,7 +6,7 @@ from typing import Any
 
 from . import adf, events
 from .clock import now
-from .errors import JiraError, bad_request, forbidden, not_found
+from .errors import JiraError, bad_request, not_found
 from .fieldvalues import INVALID_INPUT, NOT_ADF
 from .models import Comment, Issue, User
 from .permissions import has, is_agent
@@ -74,10 +74,10 @@ def add_comment(
     """
     project = site.project_of(issue)
     if not portal and not has(site, project, actor, "ADD_COMMENTS"):
-        raise forbidden("You do not have the permission to comment on this issue.")
+        raise bad_request("You do not have the permission to comment on this issue.")
     jsm = project.type_key == "service_desk"
     if internal and jsm and not is_agent(site, project, actor):
-        raise forbidden("Only agents can add internal comments.")
+        raise bad_request("Only agents can add internal comments.")
     moment = now()
     properties = dict(properties or {})
     if jsm:
@@ -160,7 +160,7 @@ def _require_own_or_all(site: Site, actor: User, issue: Issue, note: Comment, ve
     project = site.project_of(issue)
     own = note.author_id == actor.account_id and has(site, project, actor, f"{verb}_OWN_COMMENTS")
     if not own and not has(site, project, actor, f"{verb}_ALL_COMMENTS"):
-        raise forbidden(f"You do not have the permission to {verb.lower()} this comment.")
+        raise bad_request(f"You do not have the permission to {verb.lower()} this comment.")
 
 
 def _touch(site: Site, issue: Issue) -> None:

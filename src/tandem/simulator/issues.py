@@ -8,7 +8,7 @@ from typing import Any
 from . import changes, events, fieldvalues
 from .clock import jira_time, now
 from .defaults import RESOLUTION_DONE
-from .errors import JiraError, bad_request, forbidden, issue_not_found
+from .errors import JiraError, bad_request, issue_not_found
 from .models import History, Issue, IssueType, Project, Transition, User
 from .permissions import has
 from .site import Site
@@ -24,9 +24,12 @@ def visible_issue(site: Site, user: User, id_or_key: str) -> Issue:
     return issue
 
 
-def require(site: Site, user: User, issue: Issue, permission: str, message: str) -> None:
+def require(
+    site: Site, user: User, issue: Issue, permission: str, message: str, status: int = 403
+) -> None:
+    """Each endpoint answers a missing permission with the status its documentation gives."""
     if not has(site, site.project_of(issue), user, permission):
-        raise forbidden(message)
+        raise JiraError(status, [message])
 
 
 def create_issue(
@@ -158,7 +161,7 @@ def edit_issue(site: Site, actor: User, issue: Issue, body: Any, *, override_scr
     """Apply an edit body; emits ``jira:issue_updated`` if anything changed."""
     if not isinstance(body, dict):
         raise bad_request("Can not deserialize instance of IssueUpdateBean")
-    require(site, actor, issue, "EDIT_ISSUES", "You do not have permission to edit issues.")
+    require(site, actor, issue, "EDIT_ISSUES", "You do not have permission to edit issues.", 400)
     project = site.project_of(issue)
     kind = site.issue_type(issue.issue_type_id)
     assert kind is not None
@@ -212,7 +215,9 @@ def transition_issue(site: Site, actor: User, issue: Issue, body: Any) -> None:
     """Move the issue along its workflow; emits ``jira:issue_updated`` (``issue_generic``)."""
     if not isinstance(body, dict):
         raise bad_request("Can not deserialize instance of IssueUpdateBean")
-    require(site, actor, issue, "TRANSITION_ISSUES", "You do not have permission to transition.")
+    require(
+        site, actor, issue, "TRANSITION_ISSUES", "You do not have permission to transition.", 400
+    )
     reference = body.get("transition")
     wanted = str(reference.get("id", "")) if isinstance(reference, dict) else ""
     if not wanted:
@@ -263,7 +268,7 @@ def set_property(site: Site, actor: User, issue: Issue, key: str, value: Any) ->
 
 
 def delete_property(site: Site, actor: User, issue: Issue, key: str) -> None:
-    require(site, actor, issue, "EDIT_ISSUES", "You do not have permission to edit issues.")
+    require(site, actor, issue, "EDIT_ISSUES", "You do not have permission to edit issues.", 404)
     if key not in issue.properties:
         raise JiraError(404, [f"The property with key '{key}' does not exist."])
     del issue.properties[key]
