@@ -106,3 +106,26 @@ def config_import(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"draft of synchronization {sync_id} replaced from {file}")
+
+
+@app.command()
+def demo(
+    data: Annotated[
+        Path | None, typer.Option(help="Data directory to use (default: a fresh one).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Tandem's port (default: a free one).")] = None,
+    sim_port: Annotated[
+        int | None, typer.Option(help="The Jira simulator's port (default: a free one).")
+    ] = None,
+    exit_after: Annotated[
+        bool, typer.Option("--exit", help="Stop after the story instead of serving on.")
+    ] = False,
+) -> None:
+    """Play the Power Customer scenario on two simulated Jira sites, then keep serving."""
+    from tandem.demo.run import run
+
+    logs.configure("WARNING")
+    try:
+        asyncio.run(run(typer.echo, data=data, port=port, sim_port=sim_port, exit_after=exit_after))
+    except KeyboardInterrupt:
+        typer.echo("stopped")

@@ -81,13 +81,6 @@ async def _act(action: str, sync: Synchronization, caller: Caller, services: Ser
     return await flows.describe(services, attached, caller)
 
 
-@router.post("/synchronizations/{sync_id}/{action}")
-async def act(action: str, sync: SyncDep, caller: CallerDep, services: ServicesDep) -> SyncOut:
-    if action not in ("accept", "reject", "start", "pause"):
-        raise SyncError(f"unknown action {action!r}", 404)
-    return await _act(action, sync, caller, services)
-
-
 @router.delete("/synchronizations/{sync_id}", status_code=204)
 async def delete_synchronization(
     sync: SyncDep, caller: CallerDep, services: ServicesDep
@@ -230,3 +223,11 @@ async def list_runs(sync: SyncDep, services: ServicesDep) -> list[dict[str, Any]
             }
             for run in found
         ]
+
+
+# Last, so that the routes above (publish, initial-sync...) are matched first.
+@router.post("/synchronizations/{sync_id}/{action}")
+async def act(action: str, sync: SyncDep, caller: CallerDep, services: ServicesDep) -> SyncOut:
+    if action not in ("accept", "reject", "start", "pause"):
+        raise SyncError(f"unknown action {action!r}", 404)
+    return await _act(action, sync, caller, services)

@@ -1,0 +1,1 @@
+"""`tandem demo`: the Power Customer scenario, played on two simulated Jira sites."""

@@ -1,0 +1,84 @@
+"""The Power Customer set-up through Tandem's API, and Jira reads and writes as its people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from tandem.jira import adf
+from tandem.sync import presets
+from tandem.sync.metadata import ProjectMeta
+from tests.support.e2e import Stack
+
+CUSTOMER_ADMIN = "casey@acme.example"
+SUPPORT_ADMIN = "sam@support.example"
+AGENT = "alex@support.example"
+REQUEST_TYPE_FIELD = "customfield_10010"
+
+
+async def power_customer_sync(stack: Stack, **config_changes: Any) -> int:
+    """Request, accept, configure with the preset, publish and start; returns the sync id."""
+    customer = await stack.api("customer", "ACME", CUSTOMER_ADMIN)
+    support = await stack.api("support", "SUP", SUPPORT_ADMIN)
+    created = await customer.post(
+        "/api/synchronizations",
+        json={"name": "Acme support", "site_url": stack.support.base_url, "project": "SUP"},
+    )
+    assert created.status_code == 201, created.text
+    sync_id = int(created.json()["id"])
+    accepted = await support.post(f"/api/synchronizations/{sync_id}/accept")
+    assert accepted.status_code == 200, accepted.text
+    meta = (await customer.get(f"/api/synchronizations/{sync_id}/metadata")).json()
+    config = presets.power_customer(
+        ProjectMeta.model_validate(meta["first"]), ProjectMeta.model_validate(meta["second"])
+    )
+    if config_changes:
+        config = config.model_copy(update=config_changes)
+    draft = await customer.put(
+        f"/api/synchronizations/{sync_id}/draft", json=config.model_dump(mode="json")
+    )
+    assert draft.status_code == 200, draft.text
+    published = await customer.post(f"/api/synchronizations/{sync_id}/publish")
+    assert published.status_code == 200, published.text
+    started = await customer.post(f"/api/synchronizations/{sync_id}/start")
+    assert started.json()["state"] == "active"
+    return sync_id
+
+
+async def create_issue(
+    jira: httpx.AsyncClient, issue_type: str, summary: str, description: str = ""
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "project": {"key": "ACME"},
+        "issuetype": {"name": issue_type},
+        "summary": summary,
+    }
+    if description:
+        fields["description"] = adf.from_text(description)
+    response = await jira.post("/rest/api/3/issue", json={"fields": fields})
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def project_issues(jira: httpx.AsyncClient, project: str) -> list[dict[str, Any]]:
+    response = await jira.post(
+        "/rest/api/3/search/jql",
+        json={
+            "jql": f"project = {project} ORDER BY created ASC",
+            "fields": ["summary", "description", "issuetype", REQUEST_TYPE_FIELD],
+            "maxResults": 100,
+        },
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json()["issues"])
+
+
+async def comments(jira: httpx.AsyncClient, issue: str) -> list[dict[str, Any]]:
+    response = await jira.get(f"/rest/api/3/issue/{issue}/comment", params={"expand": "properties"})
+    assert response.status_code == 200, response.text
+    return list(response.json()["comments"])
+
+
+async def events(api: httpx.AsyncClient, sync_id: int) -> list[dict[str, Any]]:
+    return list((await api.get(f"/api/synchronizations/{sync_id}/events")).json())
