@@ -630,7 +630,7 @@ class JiraClient:
     async def _retry_transport_error(self, attempt: _Attempt, exc: httpx.TransportError) -> None:
         """Wait before repeating a call that got no response, or raise ``JiraUnavailable``."""
         retryable = attempt.repeatable or isinstance(exc, _NOT_SENT)
-        delay = self.retry.backoff(attempt.retries + 1, self._rng)
+        delay = self._delay(attempt, None)
         if not retryable or not self._within_budget(attempt, delay):
             raise JiraUnavailable(
                 f"No response from Jira ({type(exc).__name__}: {exc})",
@@ -644,22 +644,25 @@ class JiraClient:
         """Wait before repeating a call after a 429 or 5xx, or raise its typed error."""
         status = response.status_code
         retry_after = self._retry_after(response)
-        if status == 429:
-            retryable = True
-        else:
-            retryable = status >= 500 and status != 501 and attempt.repeatable
-        delay = self.retry.with_jitter(retry_after, self._rng) if retry_after else None
-        delay = delay or self.retry.backoff(attempt.retries + 1, self._rng)
+        # A 429 means Jira turned the call away unprocessed: repeating it is always safe.
+        retryable = status == 429 or (status >= 500 and status != 501 and attempt.repeatable)
+        delay = self._delay(attempt, retry_after)
         if not retryable or not self._within_budget(attempt, delay):
             raise error_for_response(response, retry_after=retry_after)
         if status == 429:
-            reason = response.headers.get("RateLimit-Reason")
             until = self._clock() + delay
+            reason = response.headers.get("RateLimit-Reason")
             self._throttle.hold(reason, until, attempt.endpoint, attempt.issue)
             self.stats.rate_limited_seconds += delay
         else:
             self.stats.backoff_seconds += delay
         await self._wait_retry(attempt, delay)
+
+    def _delay(self, attempt: _Attempt, retry_after: float | None) -> float:
+        """What Jira asked for (with jitter), else exponential backoff."""
+        if retry_after:
+            return self.retry.with_jitter(retry_after, self._rng)
+        return self.retry.backoff(attempt.retries + 1, self._rng)
 
     def _within_budget(self, attempt: _Attempt, delay: float) -> bool:
         spent = self._clock() - attempt.started
