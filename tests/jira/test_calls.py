@@ -179,6 +179,16 @@ async def test_is_project_admin(
     }
 
 
+async def test_is_project_admin_by_key(jira: JiraClient, mock: respx.MockRouter) -> None:
+    mock.get(f"{API}/project/ACME").respond(json={"id": "10000", "key": "ACME"})
+    grants = [{"permission": "ADMINISTER_PROJECTS", "projects": [10000], "issues": []}]
+    route = mock.post(f"{API}/permissions/check").respond(
+        json={"globalPermissions": [], "projectPermissions": grants}
+    )
+    assert await jira.is_project_admin("557058:ann", "ACME")
+    assert body_of(route)["projectPermissions"][0]["projects"] == [10000]
+
+
 async def test_create_issue_with_properties(jira: JiraClient, mock: respx.MockRouter) -> None:
     route = mock.post(f"{API}/issue").respond(
         201, json={"id": "10001", "key": "SUP-1", "self": "https://x/rest/api/3/issue/10001"}

@@ -195,6 +195,7 @@ async def test_permissions(sites: dict[str, Site], mode: str) -> None:
         project = await jira.get_project("ACME")
         assert await jira.is_project_admin(site.users["casey@acme.example"], project.id)
         assert not await jira.is_project_admin(site.users["chris@acme.example"], project.id)
+        assert await jira.is_project_admin(site.users["casey@acme.example"], "ACME")
 
 
 async def test_issue_lifecycle(sites: dict[str, Site], mode: str) -> None:
@@ -213,7 +214,7 @@ async def test_issue_lifecycle(sites: dict[str, Site], mode: str) -> None:
         await jira.edit_issue(created.key, fields={"summary": "Printer fixed"}, notify_users=False)
         done = next(t for t in await jira.get_transitions(created.key) if t.name == "Done")
         await jira.transition_issue(created.key, done.id)
-        issue = await jira.get_issue(created.key, fields=["summary", "status"])
+        issue = await jira.get_issue(created.key, fields=["summary", "status"], expand=["names"])
         assert issue.fields.summary == "Printer fixed"
         assert issue.fields.status is not None and issue.fields.status.status_category is not None
         assert issue.fields.status.status_category.key == "done"

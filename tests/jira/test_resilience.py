@@ -348,3 +348,5 @@ async def test_stats_count_by_endpoint_template_and_status(
     assert snapshot["retries"] == {f"GET {MYSELF}": 1}
     assert snapshot["total_calls"] == 5 and snapshot["total_retries"] == 1
     assert jira.stats.calls_to(template) == 3
+    jira.stats.reset()
+    assert jira.stats.snapshot()["calls"] == [] and jira.stats.total_retries == 0

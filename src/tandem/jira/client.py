@@ -254,8 +254,11 @@ class JiraClient:
         response = await self._call("POST", PERMISSIONS_CHECK, json=body, idempotent=True)
         return self._parse(PermissionGrants, response)
 
-    async def is_project_admin(self, account_id: str, project_id: int | str) -> bool:
-        """Whether ``account_id`` may administer the project (``ADMINISTER_PROJECTS``)."""
+    async def is_project_admin(self, account_id: str, project: int | str) -> bool:
+        """Whether ``account_id`` may administer the project (id, or key looked up first)."""
+        project_id = (
+            project if str(project).isdigit() else (await self.get_project(str(project))).id
+        )
         grants = await self.check_permissions(account_id, [ADMINISTER_PROJECTS], [project_id])
         return grants.has_project_permission(ADMINISTER_PROJECTS, project_id)
 

@@ -28,6 +28,11 @@ class ClientStats:
     def record_retry(self, endpoint: str) -> None:
         self.retries[endpoint] += 1
 
+    def reset(self) -> None:
+        self.calls.clear()
+        self.retries.clear()
+        self.rate_limited_seconds = self.backoff_seconds = self.throttled_seconds = 0.0
+
     @property
     def total_calls(self) -> int:
         return sum(self.calls.values())
