@@ -71,8 +71,11 @@ def create_request(site: Site, caller: User, body: Any) -> Issue:
     desk_id, type_id = body.get("serviceDeskId"), body.get("requestTypeId")
     if not desk_id or not type_id:
         raise sd_error(400, "The service desk ID and request type ID are required.")
-    project, service_desk = desk(site, caller, str(desk_id))
-    kind = request_type((project, service_desk), str(type_id))
+    try:
+        project, service_desk = desk(site, caller, str(desk_id))
+        kind = request_type((project, service_desk), str(type_id))
+    except JiraError as error:
+        raise sd_error(400, error.messages[0], error.i18n_key or "sd.error") from None
     reporter = _on_behalf_of(site, caller, project, body.get("raiseOnBehalfOf"))
     values = _field_values(kind, body.get("requestFieldValues"), bool(body.get("isAdfRequest")))
     values[REQUEST_TYPE_FIELD_ID] = kind.id
