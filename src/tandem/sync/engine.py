@@ -7,6 +7,7 @@ transaction). Issue events are handled here; comment events by ``tandem.sync.com
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -63,6 +64,8 @@ class Engine:
         self.database = database
         self.clients = clients
         self.comments = CommentSync(database=database, clients=clients)
+        self._app_accounts: dict[int, str] = {}
+        self._app_account_lock = asyncio.Lock()
 
     async def process(self, event: Event) -> EventStatus:
         """Apply a claimed event and record the outcome; returns its new status."""
@@ -115,14 +118,20 @@ class Engine:
 
     async def app_account_id(self, tenant: Tenant) -> str:
         """The accountId Tandem acts as on a site: asked once, then kept on the tenant."""
-        if tenant.app_account_id is None:
-            me = await self.clients.for_tenant(tenant).myself()
-            async with self.database.transaction() as session:
-                stored = await session.get(Tenant, tenant.id)
-                if stored is not None:
-                    stored.app_account_id = me.account_id
-            tenant.app_account_id = me.account_id
-        return tenant.app_account_id
+        if tenant.app_account_id is not None:
+            return tenant.app_account_id
+        known = self._app_accounts.get(tenant.id)
+        if known is not None:
+            return known
+        async with self._app_account_lock:
+            if tenant.id not in self._app_accounts:
+                me = await self.clients.for_tenant(tenant).myself()
+                async with self.database.transaction() as session:
+                    stored = await session.get(Tenant, tenant.id)
+                    if stored is not None:
+                        stored.app_account_id = me.account_id
+                self._app_accounts[tenant.id] = me.account_id
+        return self._app_accounts[tenant.id]
 
     async def _made_by_tandem(self, ctx: Context) -> bool:
         actor = ctx.event.actor_account_id
