@@ -44,12 +44,14 @@ def create_app(
         openapi_url=None,
     )
     app.state.simulator = simulator
-    for module in (issues, comments, properties, search, meta, servicedesk, control, keys, pages):
-        app.include_router(module.router)
+    routers = [m.router for m in (issues, comments, properties, search, meta, servicedesk,
+                                  control, keys, pages)]
+    for router in routers:
+        app.include_router(router)
     app.add_exception_handler(JiraError, _jira_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    app.add_middleware(Traffic, simulator=simulator, routes=lambda: app.routes)
+    app.add_middleware(Traffic, simulator=simulator, routes=[r for x in routers for r in x.routes])
     return app
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 from starlette.routing import BaseRoute
@@ -22,9 +21,7 @@ _SITE_PREFIX = "/sites/{site}"
 class Traffic:
     """Counts calls by site, endpoint template and status; applies the site's faults."""
 
-    def __init__(
-        self, app: ASGIApp, simulator: Simulator, routes: Callable[[], list[BaseRoute]]
-    ) -> None:
+    def __init__(self, app: ASGIApp, simulator: Simulator, routes: list[BaseRoute]) -> None:
         self.app = app
         self.simulator = simulator
         self.routes = routes
@@ -53,7 +50,7 @@ class Traffic:
             self.simulator.learn_root_url(f"{scope.get('scheme', 'http')}://{host}")
 
     def _template(self, method: str, path: str) -> tuple[str, dict[str, str]]:
-        for route in self.routes():
+        for route in self.routes:
             regex = getattr(route, "path_regex", None)
             methods = getattr(route, "methods", None) or set()
             found = regex.match(path) if regex is not None else None
