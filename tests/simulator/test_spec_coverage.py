@@ -1,0 +1,39 @@
+"""Every REST route exists in Atlassian's specs, with the Connect scope the spec declares."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from fastapi.routing import APIRoute
+
+from tandem.simulator.api import comments, issues, meta, properties, search, servicedesk
+from tandem.simulator.scopes import ENDPOINT_SCOPES
+from tests.support.openapi import SPECS_DIR
+
+
+@cache
+def _spec(name: str) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads((SPECS_DIR / name).read_text())
+    return document
+
+
+def _operation(method: str, path: str) -> dict[str, Any]:
+    name = "jira-servicedesk.json" if "/servicedeskapi/" in path else "jira-platform-v3.json"
+    operation: dict[str, Any] = _spec(name)["paths"][path][method.lower()]
+    return operation
+
+
+def test_routes_are_spec_operations_with_their_connect_scope() -> None:
+    seen = set()
+    for module in (issues, comments, properties, search, meta, servicedesk):
+        for route in module.router.routes:
+            assert isinstance(route, APIRoute)
+            path = route.path.removeprefix("/sites/{site}")
+            for method in route.methods:
+                endpoint = f"{method} {path}"
+                scope = _operation(method, path).get("x-atlassian-connect-scope")
+                assert ENDPOINT_SCOPES[endpoint] == scope, endpoint
+                seen.add(endpoint)
+    assert seen == set(ENDPOINT_SCOPES)
