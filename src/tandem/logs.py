@@ -7,9 +7,11 @@ import re
 
 from pythonjsonlogger.json import JsonFormatter
 
-# Page loads carry the Connect token in the query string, and uvicorn logs request lines.
+# Page loads carry the Connect token in the query string, the admin UI's links carry Tandem's
+# session token as ``s``, and uvicorn logs request lines.
 _SECRET_PATTERNS = [
     (re.compile(r"(jwt=)[^&\s\"']+"), r"\1[redacted]"),
+    (re.compile(r"([?&]s=)[^&\s\"']+"), r"\1[redacted]"),
     (re.compile(r"((?:JWT|Bearer|Basic) )[A-Za-z0-9._~+/=-]+"), r"\1[redacted]"),
     (re.compile(r"(\"?sharedSecret\"?\s*[:=]\s*\"?)[^\"',\s}]+"), r"\1[redacted]"),
 ]

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from tandem.deps import Caller
 from tandem.jira.errors import JiraNotFound
+from tandem.jira.schemas import Project
 from tandem.services import Services
 from tandem.sync import metadata, queue
 from tandem.sync import service as syncs
@@ -25,6 +26,13 @@ async def _other_site(services: Services, caller: Caller, site_url: str | None) 
     if tenant is None or not tenant.is_active:
         raise SyncError(f"Tandem is not installed on {site_url}: install it there first", 404)
     return tenant
+
+
+async def site_projects(services: Services, tenant: Tenant) -> list[Project]:
+    """The projects Tandem sees on a site, by key: the choices for the other side of a
+    synchronization within that site."""
+    found = await services.clients.for_tenant(tenant).search_projects()
+    return sorted(found, key=lambda project: project.key)
 
 
 async def request_sync(services: Services, caller: Caller, body: NewSyncIn) -> Synchronization:

@@ -1,35 +1,70 @@
-"""The admin UI pages, framed by Jira in the project settings."""
+"""The admin UI pages, framed by Jira in the project settings ("Issue Synchronization").
+
+Jira loads ``/ui/project`` with a page-load JWT; that page mints Tandem's session token and
+goes on to the synchronization list, which, like every later page, asks Jira whether the user
+administers the project before showing anything.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
-from tandem.deps import ServicesDep
+from tandem.connect.auth import AuthError
+from tandem.deps import Caller, ServicesDep
+from tandem.web.actions import router as actions_router
+from tandem.web.configure import router as configure_router
+from tandem.web.draft import router as draft_router
+from tandem.web.errors import PageRoute
+from tandem.web.listing import router as listing_router
+from tandem.web.monitor import router as monitor_router
+from tandem.web.newsync import router as newsync_router
+from tandem.web.page import Page, session_of
+from tandem.web.publish import router as publish_router
+from tandem.web.render import all_js_url, render_plain
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-router = APIRouter(tags=["ui"])
+router = APIRouter(tags=["ui"], route_class=PageRoute)
 
 
 @router.get("/ui/project", response_class=HTMLResponse)
 async def project_page(
     request: Request,
-    projectKey: str,
-    services: ServicesDep,  # noqa: N803 (Jira's name)
+    projectKey: str,  # noqa: N803 (Jira's name)
+    projectId: str,  # noqa: N803
+    services: ServicesDep,
 ) -> HTMLResponse:
-    """The project's "Issue Synchronization" tab, loaded with a page-load JWT."""
+    """The page Jira frames, loaded with a page-load JWT; it shows nothing but the way in."""
     async with services.database.transaction() as session:
         context = await services.verifier.verify_tenant_request(session, request)
-    return TEMPLATES.TemplateResponse(
+    if not context.account_id:
+        raise AuthError("log in to Jira to set up issue synchronization", status=403)
+    caller = Caller(
+        tenant=context.tenant,
+        account_id=context.account_id,
+        project_id=projectId,
+        project_key=projectKey,
+    )
+    token = services.sessions.mint(session_of(caller))
+    page = Page(request=request, services=services, caller=caller, token=token)
+    return render_plain(
         request,
         "project.html",
         {
             "project_key": projectKey,
-            "site_url": context.tenant.display_url or context.tenant.base_url,
-            "static_url": "/static",
-            "all_js_url": f"{context.tenant.base_url}/atlassian-connect/all.js",
+            "site_url": page.site_url,
+            "continue_url": page.url("/ui/syncs"),
+            "all_js_url": all_js_url(context.tenant.base_url),
         },
     )
+
+
+for pages in (
+    listing_router,
+    newsync_router,
+    actions_router,
+    configure_router,
+    draft_router,
+    publish_router,
+    monitor_router,
+):
+    router.include_router(pages)

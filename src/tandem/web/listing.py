@@ -1,0 +1,80 @@
+"""The project's synchronizations: one row each, with what can be done from this side."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+from tandem.sync import flows
+from tandem.sync import service as syncs
+from tandem.sync.models import Side, SyncState
+from tandem.sync.schemas import SyncOut, SyncSideOut
+from tandem.web.errors import PageRoute
+from tandem.web.page import PageDep
+from tandem.web.render import render
+
+router = APIRouter(route_class=PageRoute)
+
+STATE_LABELS = {
+    SyncState.REQUESTED.value: "Requested",
+    SyncState.ACCEPTED.value: "Accepted, not started",
+    SyncState.REJECTED.value: "Rejected",
+    SyncState.ACTIVE.value: "Active",
+    SyncState.PAUSED.value: "Paused",
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    """A link to a page, or a button posting ``action`` to the synchronization."""
+
+    label: str
+    page: str | None = None
+    action: str | None = None
+
+
+def actions(sync: SyncOut) -> list[Action]:
+    """What an admin of this side may do with the synchronization in its state."""
+    state = SyncState(sync.state)
+    found: list[Action] = []
+    if state in (SyncState.REQUESTED, SyncState.REJECTED):
+        found.append(Action("View request", page="request"))
+    if state is SyncState.REQUESTED and sync.my_side is Side.SECOND:
+        found += [Action("Accept", action="accept"), Action("Reject", action="reject")]
+    if state in (SyncState.ACCEPTED, SyncState.ACTIVE, SyncState.PAUSED):
+        found.append(Action("Configure", page="configure"))
+    if state in (SyncState.ACCEPTED, SyncState.PAUSED):
+        found.append(Action("Start", action="start"))
+    if state is SyncState.ACTIVE:
+        found.append(Action("Pause", action="pause"))
+    if state in (SyncState.ACCEPTED, SyncState.ACTIVE, SyncState.PAUSED):
+        found.append(Action("Monitor", page="monitor"))
+    found.append(Action("Delete", page="delete"))
+    return found
+
+
+def other_side(sync: SyncOut) -> SyncSideOut:
+    return sync.second if sync.my_side is Side.FIRST else sync.first
+
+
+@router.get("/ui/syncs", response_class=HTMLResponse)
+async def list_page(page: PageDep) -> HTMLResponse:
+    """The synchronizations of the project, newest first."""
+    caller = page.caller
+    async with page.services.database.transaction() as session:
+        found = await syncs.list_for_project(
+            session=session, tenant_id=caller.tenant.id, project_id=caller.project_id
+        )
+    rows = [await flows.describe(page.services, sync, caller) for sync in found]
+    return render(
+        page,
+        "syncs.html",
+        {
+            "rows": rows,
+            "actions": actions,
+            "other_side": other_side,
+            "state_labels": STATE_LABELS,
+        },
+    )
