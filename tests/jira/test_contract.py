@@ -362,14 +362,6 @@ async def test_rate_limits_are_honoured(sites: dict[str, Site], mode: str) -> No
         assert jira.stats.rate_limited_seconds == 4.0
 
 
-@pytest.mark.xfail(
-    reason=(
-        "simulator: the perIssueWriteLimit fault of PUT /sites/{site}/_sim/faults is never "
-        "applied; its Traffic middleware looks for flat routes in app.routes, which this "
-        "FastAPI nests in included routers, so no written issue is found"
-    ),
-    strict=True,
-)
 async def test_per_issue_write_limit(sites: dict[str, Site], mode: str) -> None:
     site, clock = sites["customer"], FakeClock()
     policy = RetryPolicy(max_attempts=2, jitter=0.0)
