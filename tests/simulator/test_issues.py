@@ -155,3 +155,29 @@ def test_unauthenticated_calls_get_401(sim_url: str) -> None:
     assert wrong.json()["errorMessages"] == [
         "Client must be authenticated to access this resource."
     ]
+
+
+def test_edit_can_add_a_comment(client: Client) -> None:
+    casey = client("customer", CASEY)
+    casey.json("POST", "/rest/api/3/issue", 201, json=issue_body("ACME", "Task", "Edit"))
+    casey.json("PUT", "/rest/api/3/issue/ACME-1", 204, json={
+        "fields": {"summary": "Edited"}, "update": {"comment": [{"add": {"body": adf("Why")}}]},
+    })
+    page = casey.json("GET", "/rest/api/3/issue/ACME-1/comment")
+    assert [c["body"] for c in page["comments"]] == [adf("Why")]
+    casey.json("PUT", "/rest/api/3/issue/ACME-1", 400, json={
+        "update": {"comment": [{"add": {"body": "plain"}}]},
+    })
+
+
+def test_request_type_must_fit_the_issue_type(client: Client) -> None:
+    sam = client("support", SAM)
+    wrong = sam.json("POST", "/rest/api/3/issue", 400, json=issue_body(
+        "SUP", "Purchase", "Mismatch", customfield_10010="sup/getithelp"))
+    assert "not valid for the issue type" in wrong["errors"]["customfield_10010"]
+    created = sam.json("POST", "/rest/api/3/issue", 201, json=issue_body(
+        "SUP", "Purchase", "Match", customfield_10010="2"))
+    value = sam.json("GET", f"/rest/api/3/issue/{created['key']}",
+                     params={"fields": "customfield_10010"})["fields"]["customfield_10010"]
+    assert value["requestType"]["id"] == "2" and value["requestType"]["name"] == "Purchase request"
+    assert value["currentStatus"]["status"] == "Waiting for support"

@@ -33,6 +33,8 @@ def test_search_by_project_type_and_key(client: Client) -> None:
     assert typed["issues"][0]["fields"] == {
         "summary": "a", "issuetype": typed["issues"][0]["fields"]["issuetype"]
     }
+    by_name = casey.json("GET", SEARCH, params={"jql": 'project = "Acme Power Customer"'})
+    assert len(by_name["issues"]) == 3
     by_key = casey.json("POST", SEARCH, json={"jql": "key = ACME-2", "fields": ["summary"]})
     assert [i["fields"]["summary"] for i in by_key["issues"]] == ["b"]
 

@@ -90,9 +90,8 @@ def _issue_payload(site: Site, event: Event, viewer: User | None) -> dict[str, A
     if event.type_name:
         body["issue_event_type_name"] = event.type_name
     body["user"] = represent.user_or_none(site, event.actor_id, viewer)
-    body["issue"] = represent.issue(
-        site, event.issue, viewer=viewer, selection=represent.FieldSelection(all_fields=True)
-    )
+    selection = represent.FieldSelection(all_fields=True, excluded={"comment"})
+    body["issue"] = represent.issue(site, event.issue, viewer=viewer, selection=selection)
     if event.items or event.changelog_id:
         body["changelog"] = {
             "id": event.changelog_id or "",

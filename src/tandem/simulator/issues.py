@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import changes, events, fieldvalues
+from . import changes, comments, events, fieldvalues
 from .clock import jira_time, now
 from .defaults import RESOLUTION_DONE
 from .errors import JiraError, bad_request, issue_not_found
@@ -171,11 +171,25 @@ def edit_issue(site: Site, actor: User, issue: Issue, body: Any, *, override_scr
     parsed = fieldvalues.parse(context, body.get("fields"), body.get("update"))
     properties = _properties_list(body.get("properties"), parsed.errors)
     parsed.raise_if_invalid()
+    added = _comment_additions(body.get("update"))
     for key, value in properties.items():
         issue.properties[key] = value
     if properties:
         site.index.record(issue.id, issue)
     apply_changes(site, actor, issue, parsed.values, type_name="issue_updated")
+    for comment in added:
+        comments.add_platform_comment(site, actor, issue, comment)
+
+
+def _comment_additions(update: Any) -> list[dict[str, Any]]:
+    """``update.comment`` ``add`` operations, checked before anything is written."""
+    operations = (update or {}).get("comment") or [] if isinstance(update, dict) else []
+    added = [op["add"] for op in operations if isinstance(op, dict) and "add" in op]
+    for comment in added:
+        if not isinstance(comment, dict):
+            raise bad_request("Can not deserialize instance of Comment")
+        comments.comment_body(comment.get("body"))
+    return added
 
 
 def apply_changes(

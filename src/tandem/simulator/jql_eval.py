@@ -76,7 +76,7 @@ class Evaluator:
     def _getter(self, name: str, clause: Clause) -> Callable[[Issue], list[str]]:
         site = self.site
         if name == "project":
-            self._check_values(clause, "project", lambda v: site.project(v) is not None)
+            self._check_values(clause, "project", lambda v: _known_project(site, v))
             return lambda issue: _project_names(site, issue)
         if name in ("issuetype", "type"):
             self._check_values(clause, "issuetype", lambda v: _known_type(site, v))
@@ -137,6 +137,11 @@ def _listed(value: Any) -> list[str]:
 def _project_names(site: Site, issue: Issue) -> list[str]:
     project = site.project_of(issue)
     return [project.key.lower(), project.id, project.name.lower()]
+
+
+def _known_project(site: Site, value: str) -> bool:
+    names = {p.name.lower() for p in site.state.projects}
+    return site.project(value) is not None or value.lower() in names
 
 
 def _known_type(site: Site, value: str) -> bool:
