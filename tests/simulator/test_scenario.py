@@ -64,3 +64,29 @@ def test_control_api_creates_a_site(sim_url: str) -> None:
     assert created.json()["projects"][0]["key"] == "EXT"
     again = httpx.post(f"{sim_url}/_sim/sites", json=seed)
     assert again.status_code == 400
+
+
+def test_seeded_issues_with_comments(sim_url: str) -> None:
+    seed = {
+        "name": "seeded",
+        "users": [{"displayName": "Ada Agent", "email": "ada@seeded.example", "siteAdmin": True}],
+        "issueTypes": [{"id": "10001", "name": "IT Help"}],
+        "projects": [{
+            "key": "HELP", "name": "Help", "type": "service_desk",
+            "roles": {"administrators": ["ada@seeded.example"], "agents": ["ada@seeded.example"]},
+            "serviceDesk": {"portalKey": "help", "requestTypes": [
+                {"id": "1", "key": "help", "name": "Help me", "issueType": "IT Help"}]},
+        }],
+        "issues": [{
+            "project": "HELP", "issueType": "IT Help", "summary": "Seeded",
+            "reporter": "ada@seeded.example", "description": "First line",
+            "comments": [{"body": "internal", "internal": True}, {"body": "public"}],
+        }],
+    }
+    assert httpx.post(f"{sim_url}/_sim/sites", json=seed).status_code == 201
+    users = httpx.get(f"{sim_url}/sites/seeded/_sim/users").json()["users"]
+    auth = ("ada@seeded.example", users[0]["apiToken"])
+    found = httpx.get(f"{sim_url}/sites/seeded/rest/api/3/search/jql", auth=auth,
+                      params={"jql": "project = HELP", "fields": "summary,comment"}).json()
+    comments = found["issues"][0]["fields"]["comment"]["comments"]
+    assert [c["jsdPublic"] for c in comments] == [False, True]
