@@ -56,10 +56,14 @@ class Stack:
     def site(self, name: str) -> SiteHandle:
         return self.customer if name == "customer" else self.support
 
-    def jira(self, site: str, email: str) -> httpx.AsyncClient:
+    def jira(
+        self, site: str, email: str, transport: httpx.AsyncBaseTransport | None = None
+    ) -> httpx.AsyncClient:
         handle = self.site(site)
         token = handle.user(email)["apiToken"]
-        client = httpx.AsyncClient(base_url=handle.base_url, auth=(email, token), timeout=20)
+        client = httpx.AsyncClient(
+            base_url=handle.base_url, auth=(email, token), timeout=20, transport=transport
+        )
         self.clients.append(client)
         return client
 
@@ -143,9 +147,10 @@ def servers(database_url: str) -> Iterator[tuple[str, str, Simulator]]:
             yield sim_url, tandem_url, simulator
 
 
-@pytest.fixture
-async def stack(servers: tuple[str, str, Simulator], database_url: str) -> AsyncIterator[Stack]:
-    sim_url, tandem_url, simulator = servers
+async def build_stack(
+    sim_url: str, tandem_url: str, simulator: Simulator, database_url: str
+) -> Stack:
+    """Install Tandem in both simulated sites; the stack knows their keys and people."""
     database = Database(database_url)
     handles = []
     for name in ("customer", "support"):
@@ -154,7 +159,12 @@ async def stack(servers: tuple[str, str, Simulator], database_url: str) -> Async
             tenant = await tenants.get_by_client_key(session=session, client_key=client_key)
         assert tenant is not None
         handles.append(SiteHandle(name, tenant.base_url, client_key, await _users(sim_url, name)))
-    result = Stack(sim_url, tandem_url, simulator, database, handles[0], handles[1])
-    yield result
-    await result.aclose()
-    await database.dispose()
+    return Stack(sim_url, tandem_url, simulator, database, handles[0], handles[1])
+
+
+@pytest.fixture
+async def stack(servers: tuple[str, str, Simulator], database_url: str) -> AsyncIterator[Stack]:
+    built = await build_stack(*servers, database_url)
+    yield built
+    await built.aclose()
+    await built.database.dispose()
