@@ -29,6 +29,7 @@ from tandem.jira.errors import (
 )
 
 NOT_ON_SCREEN = "not on the appropriate screen"
+AGENT_ADVICE = "in the service project, give the app's account the agent role"
 
 
 class SyncFailure(Exception):
@@ -56,7 +57,10 @@ def _bad_request_hint(exc: JiraBadRequest) -> str:
             )
         else:
             hints.append(f"{field_id}: {message}")
-    hints.extend(exc.error_messages)
+    for message in exc.error_messages:
+        hints.append(message)
+        if "agent" in message.lower():
+            hints.append(AGENT_ADVICE)
     return "Jira refused the change: " + "; ".join(hints or [str(exc)])
 
 
@@ -75,8 +79,7 @@ def classify(exc: BaseException, *, where: str) -> Outcome:
     if isinstance(exc, JiraPermissionError):
         return Outcome(
             False,
-            f"Tandem's app account may not do this on {where}: in a service project, give the "
-            f"app's account the agent role (Jira said: {exc})",
+            f"Tandem's app account may not do this on {where}: {AGENT_ADVICE} (Jira said: {exc})",
         )
     if isinstance(exc, JiraNotFound):
         return Outcome(False, f"{where} no longer exists or Tandem cannot see it ({exc})")
