@@ -84,7 +84,8 @@ def test_server_errors(sim_url: str, client: Client) -> None:
 def test_outage_window(sim_url: str, client: Client) -> None:
     casey = client("customer", CASEY)
     _faults(sim_url, {"outage": {"seconds": 0.3}})
-    assert casey.send("GET", "/rest/api/3/myself").status_code == 503
+    down = casey.send("GET", "/rest/api/3/myself")
+    assert down.status_code == 503 and down.headers["Retry-After"] == "1"
     time.sleep(0.35)
     casey.json("GET", "/rest/api/3/myself")
     _faults(sim_url, {"outage": {}})

@@ -91,6 +91,10 @@ class FaultRuntime:
     def in_outage(self) -> bool:
         return self.outage_ends is not None and time.monotonic() < self.outage_ends
 
+    def outage_retry_after(self) -> int:
+        remaining = (self.outage_ends or 0) - time.monotonic()
+        return 5 if math.isinf(remaining) else max(1, math.ceil(remaining))
+
     def over_write_limit(self, issue_id: str, limit: PerIssueWriteLimit) -> bool:
         now = time.monotonic()
         window = self.writes.setdefault(issue_id, deque())
@@ -114,6 +118,7 @@ def decide(
     decision = Decision(delay=_latency(faults.latency, rng))
     if runtime.in_outage():
         decision.status, decision.message = 503, "Service Unavailable"
+        decision.headers = {"Retry-After": str(runtime.outage_retry_after())}
         return decision
     limit = faults.per_issue_write_limit
     if written_issue and limit and runtime.over_write_limit(written_issue, limit):

@@ -68,25 +68,12 @@ def insert_issue(
     properties: dict[str, Any] | None = None,
 ) -> Issue:
     moment = now()
-    fields: dict[str, Any] = {
-        "priority": site.state.default_priority_id,
-        "labels": [],
-        "duedate": None,
-        "description": None,
-        "assignee": None,
-        **values,
-        "status": project.workflow.initial,
-        "reporter": reporter,
-        "creator": actor.account_id,
-        "resolution": None,
-        "resolutiondate": None,
-    }
     issue = Issue(
         id=site.allocate_issue_id(),
         key=f"{project.key}-{project.next_number}",
         project_id=project.id,
         issue_type_id=kind.id,
-        fields=fields,
+        fields=_initial_fields(site, project, values, reporter=reporter, creator=actor),
         created=moment,
         updated=moment,
         status_changed=moment,
@@ -95,7 +82,7 @@ def insert_issue(
     project.next_number += 1
     site.state.issues[issue.id] = issue
     site.index.record(issue.id, issue)
-    items = changes.diff(site, {}, {k: v for k, v in fields.items() if k != "creator"})
+    items = changes.diff(site, {}, issue.fields)
     site.emit(
         events.issue_event(
             events.ISSUE_CREATED,
@@ -107,6 +94,24 @@ def insert_issue(
         )
     )
     return issue
+
+
+def _initial_fields(
+    site: Site, project: Project, values: dict[str, Any], *, reporter: str, creator: User
+) -> dict[str, Any]:
+    return {
+        "priority": site.state.default_priority_id,
+        "labels": [],
+        "duedate": None,
+        "description": None,
+        "assignee": None,
+        **values,
+        "status": project.workflow.initial,
+        "reporter": reporter,
+        "creator": creator.account_id,
+        "resolution": None,
+        "resolutiondate": None,
+    }
 
 
 def _project_for_create(site: Site, actor: User, reference: Any) -> Project:
