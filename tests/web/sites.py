@@ -10,6 +10,7 @@ import httpx
 from tests.support.e2e import Stack
 
 NORA = "nora@northwind.example"
+MALLORY = "mallory@northwind.example"
 EVIL = "<img src=x onerror=alert('xss')>"
 
 
@@ -21,7 +22,7 @@ def northwind(name: str = "northwind") -> dict[str, Any]:
         "title": "Northwind",
         "users": [
             {"displayName": "Nora Admin", "email": NORA, "siteAdmin": True},
-            {"displayName": f"Mallory {EVIL}", "email": "mallory@northwind.example"},
+            {"displayName": f"Mallory {EVIL}", "email": MALLORY},
         ],
         "issueTypes": [
             {"id": "10001", "name": "Task"},
@@ -56,7 +57,7 @@ def _software(project_id: str, key: str, name: str) -> dict[str, Any]:
         "name": name,
         "type": "software",
         "issueTypes": ["Task", f"Bug {EVIL}"],
-        "roles": {"administrators": [NORA]},
+        "roles": {"administrators": [NORA, MALLORY]},
     }
 
 

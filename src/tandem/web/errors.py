@@ -12,7 +12,7 @@ from tandem.connect.auth import AuthError
 from tandem.jira.errors import JiraError
 from tandem.sync.service import SyncError
 from tandem.web.page import NotProjectAdmin, Page, SessionExpired
-from tandem.web.render import render, render_plain
+from tandem.web.render import render, render_plain, sentence
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
@@ -28,11 +28,11 @@ def error_page(request: Request, exc: Exception) -> Response | None:
     if isinstance(exc, SessionExpired):
         return _page(request, 401, "Your session has ended", _session_text(exc.reason))
     if isinstance(exc, SyncError):
-        return _page(request, exc.status, "This cannot be done", exc.reason)
+        return _page(request, exc.status, "This cannot be done", sentence(exc.reason))
     if isinstance(exc, JiraError):
         return _page(request, 502, "Jira could not answer", f"Jira answered: {exc}")
     if isinstance(exc, AuthError) and wants_html(request):
-        return _page(request, exc.status, "This page could not be verified", exc.reason)
+        return _page(request, exc.status, "This page could not be verified", sentence(exc.reason))
     return None
 
 
@@ -44,10 +44,7 @@ def _admin_text(exc: NotProjectAdmin) -> str:
 
 
 def _session_text(reason: str) -> str:
-    return (
-        f"{reason[:1].upper()}{reason[1:]}. "
-        "Open Issue Synchronization again from the project settings."
-    )
+    return f"{sentence(reason)} Open Issue Synchronization again from the project settings."
 
 
 def _page(request: Request, status: int, title: str, message: str) -> Response:

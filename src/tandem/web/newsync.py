@@ -15,7 +15,7 @@ from tandem.sync.schemas import NewSyncIn
 from tandem.sync.service import SyncError
 from tandem.web.errors import PageRoute
 from tandem.web.page import FormPageDep, Page, PageDep
-from tandem.web.render import redirect, render
+from tandem.web.render import redirect, render, sentence
 
 router = APIRouter(route_class=PageRoute)
 
@@ -87,6 +87,7 @@ async def send_request(mode: str, page: FormPageDep) -> Response:
         raise SyncError(f"unknown kind of synchronization {mode!r}", 404)
     form = await page.request.form()
     values = {key: str(form.get(key, "")).strip() for key in ("name", "project", "site_url")}
+    values["project"] = values["project"].upper()  # Jira project keys are upper case
     site_url = normalize_site_url(values["site_url"]) if mode == "remote" else None
     if mode == "remote" and not site_url:
         errors = {"site_url": "Enter the address of the Jira site."}
@@ -97,11 +98,7 @@ async def send_request(mode: str, page: FormPageDep) -> Response:
     except ValidationError as exc:
         return await _form(page, mode, values, validation_errors(exc), 400)
     except SyncError as exc:
-        return await _form(page, mode, values, {field_of(exc.reason): _sentence(exc.reason)}, 400)
+        return await _form(page, mode, values, {field_of(exc.reason): sentence(exc.reason)}, 400)
     except JiraError as exc:
         return await _form(page, mode, values, {"form": f"Jira answered: {exc}"}, 502)
     return redirect(page, "/ui/syncs", notice="requested")
-
-
-def _sentence(reason: str) -> str:
-    return f"{reason[:1].upper()}{reason[1:]}."

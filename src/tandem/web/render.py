@@ -55,7 +55,16 @@ def choices(items: Iterable[Named]) -> list[tuple[str, str]]:
     return [(item.id, item.name or item.id) for item in items]
 
 
+def sentence(text: str) -> str:
+    """A message from the domain (``issues created as ...``) as a sentence on a page."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
 TEMPLATES.env.filters["when"] = when
+TEMPLATES.env.filters["sentence"] = sentence
 TEMPLATES.env.globals["choices"] = choices
 
 
