@@ -77,3 +77,30 @@ def test_invalid_configuration_is_a_clear_cli_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "invalid configuration" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sim_serves_the_two_scenario_sites(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tandem", "sim", "--port", str(port)],
+        cwd=tmp_path,
+        env=_clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                sites = httpx.get(f"http://127.0.0.1:{port}/_sim/sites", timeout=1).json()
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "sim did not start"
+                time.sleep(0.2)
+        assert sorted(site["name"] for site in sites["sites"]) == ["customer", "support"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()

@@ -14,6 +14,7 @@ from tandem import logs
 from tandem.app import create_app
 from tandem.connect.descriptor import build_descriptor
 from tandem.settings import Settings
+from tandem.simulator.cli import sim
 from tandem.store import migrate
 from tandem.store.secrets import new_key
 from tandem.sync import configfile
@@ -23,6 +24,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 config_app = typer.Typer(help="A synchronization's configuration as a file.", no_args_is_help=True)
 app.add_typer(config_app, name="config")
+app.command("sim", help="Serve simulated Jira Cloud sites (the Power Customer scenario).")(sim)
 
 
 def _settings() -> Settings:
