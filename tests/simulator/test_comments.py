@@ -11,24 +11,31 @@ INTERNAL = [{"key": "sd.public.comment", "value": {"internal": True}}]
 
 
 def _support_issue(sam: SiteClient) -> str:
-    created = sam.json("POST", "/rest/api/3/issue", 201, json=issue_body(
-        "SUP", "IT Help", "Laptop broken", customfield_10010="sup/getithelp"
-    ))
+    created = sam.json(
+        "POST",
+        "/rest/api/3/issue",
+        201,
+        json=issue_body("SUP", "IT Help", "Laptop broken", customfield_10010="sup/getithelp"),
+    )
     return str(created["key"])
 
 
 def test_add_list_get_comment(client: Client) -> None:
     casey = client("customer", CASEY)
     casey.json("POST", "/rest/api/3/issue", 201, json=issue_body("ACME", "Task", "Talk"))
-    created = casey.json("POST", "/rest/api/3/issue/ACME-1/comment", 201,
-                         json={"body": adf("Hello support")})
+    created = casey.json(
+        "POST", "/rest/api/3/issue/ACME-1/comment", 201, json={"body": adf("Hello support")}
+    )
     assert created["body"] == adf("Hello support")
     assert created["author"]["accountId"] == casey.account_id
     assert created["jsdPublic"] is True
     page = casey.json("GET", "/rest/api/3/issue/ACME-1/comment")
     assert page["total"] == 1 and page["comments"][0]["id"] == created["id"]
-    one = casey.json("GET", f"/rest/api/3/issue/ACME-1/comment/{created['id']}",
-                     params={"expand": "renderedBody"})
+    one = casey.json(
+        "GET",
+        f"/rest/api/3/issue/ACME-1/comment/{created['id']}",
+        params={"expand": "renderedBody"},
+    )
     assert one["renderedBody"] == "<p>Hello support</p>"
     issue = casey.json("GET", "/rest/api/3/issue/ACME-1", params={"fields": "comment"})
     assert issue["fields"]["comment"]["comments"][0]["id"] == created["id"]
@@ -37,26 +44,32 @@ def test_add_list_get_comment(client: Client) -> None:
 def test_plain_string_body_is_rejected(client: Client) -> None:
     casey = client("customer", CASEY)
     casey.json("POST", "/rest/api/3/issue", 201, json=issue_body("ACME", "Task", "Talk"))
-    rejected = casey.json("POST", "/rest/api/3/issue/ACME-1/comment", 400,
-                          json={"body": "plain text"})
+    rejected = casey.json(
+        "POST", "/rest/api/3/issue/ACME-1/comment", 400, json={"body": "plain text"}
+    )
     assert rejected["errors"]["comment"].startswith("Operation value must be an Atlassian")
     bare_text = {"type": "doc", "version": 1, "content": [{"type": "text", "text": "x"}]}
-    invalid = casey.json("POST", "/rest/api/3/issue/ACME-1/comment", 400,
-                         json={"body": bare_text})
+    invalid = casey.json("POST", "/rest/api/3/issue/ACME-1/comment", 400, json={"body": bare_text})
     assert invalid["errorMessages"] == ["INVALID_INPUT"]
 
 
 def test_internal_comments_are_for_agents_only(client: Client) -> None:
     sam = client("support", SAM)
     key = _support_issue(sam)
-    internal = sam.json("POST", f"/rest/api/3/issue/{key}/comment", 201,
-                        json={"body": adf("Between us"), "properties": INTERNAL})
-    public = sam.json("POST", f"/rest/api/3/issue/{key}/comment", 201,
-                      json={"body": adf("Hello customer")})
+    internal = sam.json(
+        "POST",
+        f"/rest/api/3/issue/{key}/comment",
+        201,
+        json={"body": adf("Between us"), "properties": INTERNAL},
+    )
+    public = sam.json(
+        "POST", f"/rest/api/3/issue/{key}/comment", 201, json={"body": adf("Hello customer")}
+    )
     assert internal["jsdPublic"] is False and public["jsdPublic"] is True
     alex = client("support", ALEX)
-    listed = alex.json("GET", f"/rest/api/3/issue/{key}/comment",
-                       params={"expand": "properties"})["comments"]
+    listed = alex.json("GET", f"/rest/api/3/issue/{key}/comment", params={"expand": "properties"})[
+        "comments"
+    ]
     assert [c["jsdPublic"] for c in listed] == [False, True]
     assert listed[0]["properties"] == [{"key": "sd.public.comment", "value": {"internal": True}}]
     pat = client("support", PAT)

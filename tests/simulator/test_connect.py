@@ -44,12 +44,14 @@ def test_signed_install(sim_url: str) -> None:
     assert httpx.get(f"{sim_url}/connect-install-keys/unknown").status_code == 404
 
 
-def _app_call(sim_url: str, result: dict[str, str], method: str, path: str,
-              **kwargs: object) -> httpx.Response:
+def _app_call(
+    sim_url: str, result: dict[str, str], method: str, path: str, **kwargs: object
+) -> httpx.Response:
     request = httpx.Request(method, f"{sim_url}/sites/customer{path}", **kwargs)  # type: ignore[arg-type]
     relative = request.url.raw_path.decode().removeprefix("/sites/customer")
-    token = app_jwt(key=result["key"], secret=result["sharedSecret"], method=method,
-                    relative_url=relative)
+    token = app_jwt(
+        key=result["key"], secret=result["sharedSecret"], method=method, relative_url=relative
+    )
     request.headers["Authorization"] = f"JWT {token}"
     with httpx.Client() as http:
         response = http.send(request)
@@ -64,14 +66,23 @@ def test_app_calls_act_as_the_app_user(sim_url: str) -> None:
     assert me.status_code == 200, me.text
     assert me.json()["accountType"] == "app" and me.json()["displayName"] == "Tandem Test"
     assert me.json()["accountId"] == result["accountId"]
-    created = _app_call(sim_url, result, "POST", "/rest/api/3/issue",
-                        json=issue_body("ACME", "Task", "From the app"))
+    created = _app_call(
+        sim_url,
+        result,
+        "POST",
+        "/rest/api/3/issue",
+        json=issue_body("ACME", "Task", "From the app"),
+    )
     assert created.status_code == 201, created.text
     issue = _app_call(sim_url, result, "GET", f"/rest/api/3/issue/{created.json()['key']}")
     assert issue.json()["fields"]["creator"]["accountId"] == result["accountId"]
-    search = _app_call(sim_url, result, "GET", "/rest/api/3/search/jql",
-                       params={"jql": "project = ACME AND summary ~ \"the app\"",
-                               "fields": "summary"})
+    search = _app_call(
+        sim_url,
+        result,
+        "GET",
+        "/rest/api/3/search/jql",
+        params={"jql": 'project = ACME AND summary ~ "the app"', "fields": "summary"},
+    )
     assert search.status_code == 200, search.text
     assert len(search.json()["issues"]) == 1
 
@@ -81,14 +92,31 @@ def test_bad_app_tokens_get_401(sim_url: str) -> None:
         result = install(sim_url, "customer", app)
     url = f"{sim_url}/sites/customer/rest/api/3/myself"
     cases = {
-        "qsh": app_jwt(key=result["key"], secret=result["sharedSecret"], method="GET",
-                       relative_url="/rest/api/3/project/search"),
-        "expired": app_jwt(key=result["key"], secret=result["sharedSecret"], method="GET",
-                           relative_url="/rest/api/3/myself", issued=int(time.time()) - 600),
-        "signature": app_jwt(key=result["key"], secret="not-the-secret-" + "x" * 40, method="GET",
-                             relative_url="/rest/api/3/myself"),
-        "installed": app_jwt(key="someone-else", secret=result["sharedSecret"], method="GET",
-                             relative_url="/rest/api/3/myself"),
+        "qsh": app_jwt(
+            key=result["key"],
+            secret=result["sharedSecret"],
+            method="GET",
+            relative_url="/rest/api/3/project/search",
+        ),
+        "expired": app_jwt(
+            key=result["key"],
+            secret=result["sharedSecret"],
+            method="GET",
+            relative_url="/rest/api/3/myself",
+            issued=int(time.time()) - 600,
+        ),
+        "signature": app_jwt(
+            key=result["key"],
+            secret="not-the-secret-" + "x" * 40,
+            method="GET",
+            relative_url="/rest/api/3/myself",
+        ),
+        "installed": app_jwt(
+            key="someone-else",
+            secret=result["sharedSecret"],
+            method="GET",
+            relative_url="/rest/api/3/myself",
+        ),
     }
     reasons = {}
     for name, token in cases.items():
@@ -105,8 +133,9 @@ def test_scopes_are_enforced(sim_url: str) -> None:
         result = install(sim_url, "customer", app)
     read = _app_call(sim_url, result, "GET", "/rest/api/3/project/search")
     assert read.status_code == 200
-    write = _app_call(sim_url, result, "POST", "/rest/api/3/issue",
-                      json=issue_body("ACME", "Task", "Not allowed"))
+    write = _app_call(
+        sim_url, result, "POST", "/rest/api/3/issue", json=issue_body("ACME", "Task", "Not allowed")
+    )
     assert write.status_code == 403
 
 
@@ -115,26 +144,40 @@ def test_override_screen_security_needs_an_admin_app(sim_url: str, client: Clien
     casey.json("POST", "/rest/api/3/issue", 201, json=issue_body("ACME", "Task", "Typed"))
     with running(TinyApp(scopes=["READ", "WRITE"])) as writer:
         limited = install(sim_url, "customer", writer)
-    denied = _app_call(sim_url, limited, "PUT", "/rest/api/3/issue/ACME-1",
-                       params={"overrideScreenSecurity": "true"},
-                       json={"fields": {"labels": ["x"]}})
+    denied = _app_call(
+        sim_url,
+        limited,
+        "PUT",
+        "/rest/api/3/issue/ACME-1",
+        params={"overrideScreenSecurity": "true"},
+        json={"fields": {"labels": ["x"]}},
+    )
     assert denied.status_code == 403
     with running(TinyApp(key="admin-app")) as admin:
         result = install(sim_url, "customer", admin)
-    allowed = _app_call(sim_url, result, "PUT", "/rest/api/3/issue/ACME-1",
-                        params={"overrideScreenSecurity": "true"},
-                        json={"fields": {"labels": ["x"]}})
+    allowed = _app_call(
+        sim_url,
+        result,
+        "PUT",
+        "/rest/api/3/issue/ACME-1",
+        params={"overrideScreenSecurity": "true"},
+        json={"fields": {"labels": ["x"]}},
+    )
     assert allowed.status_code == 204, allowed.text
 
 
 def test_install_failures(sim_url: str) -> None:
     with running(TinyApp(authentication="none")) as app:
-        response = httpx.post(f"{sim_url}/sites/customer/_sim/install",
-                              json={"descriptorUrl": f"{app.base_url}/atlassian-connect.json"})
+        response = httpx.post(
+            f"{sim_url}/sites/customer/_sim/install",
+            json={"descriptorUrl": f"{app.base_url}/atlassian-connect.json"},
+        )
     assert response.status_code == 400 and "jwt" in response.text
     with running(TinyApp(installed_status=500)) as app:
-        response = httpx.post(f"{sim_url}/sites/customer/_sim/install",
-                              json={"descriptorUrl": f"{app.base_url}/atlassian-connect.json"})
+        response = httpx.post(
+            f"{sim_url}/sites/customer/_sim/install",
+            json={"descriptorUrl": f"{app.base_url}/atlassian-connect.json"},
+        )
         assert response.status_code == 502
         assert app.calls("/installed")
     installed = httpx.get(f"{sim_url}/sites/customer/_sim/installations").json()

@@ -21,8 +21,7 @@ def _faults(sim_url: str, faults: dict[str, Any], site: str = "customer") -> Non
 
 
 def _create(casey: SiteClient, summary: str = "x", status: int = 201) -> httpx.Response:
-    response = casey.send("POST", "/rest/api/3/issue",
-                          json=issue_body("ACME", "Task", summary))
+    response = casey.send("POST", "/rest/api/3/issue", json=issue_body("ACME", "Task", summary))
     assert response.status_code == status, response.text
     return response
 
@@ -129,8 +128,9 @@ def test_duplicated_webhooks(sim_url: str, client: Client) -> None:
         idle(sim_url)
         calls = app.calls("/webhooks/jira-issue_created")
     assert len(calls) == 2
-    assert calls[0].headers["x-atlassian-webhook-identifier"] == (
-        calls[1].headers["x-atlassian-webhook-identifier"]
+    assert (
+        calls[0].headers["x-atlassian-webhook-identifier"]
+        == (calls[1].headers["x-atlassian-webhook-identifier"])
     )
 
 

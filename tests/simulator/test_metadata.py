@@ -71,14 +71,18 @@ def test_myself_and_users(client: Client) -> None:
 
 def test_my_permissions(client: Client) -> None:
     casey = client("customer", CASEY)
-    mine = casey.json("GET", "/rest/api/3/mypermissions", params={
-        "projectKey": "ACME", "permissions": "ADMINISTER_PROJECTS,BROWSE_PROJECTS"
-    })["permissions"]
+    mine = casey.json(
+        "GET",
+        "/rest/api/3/mypermissions",
+        params={"projectKey": "ACME", "permissions": "ADMINISTER_PROJECTS,BROWSE_PROJECTS"},
+    )["permissions"]
     assert mine["ADMINISTER_PROJECTS"]["havePermission"] is True
     chris = client("customer", CHRIS)
-    theirs = chris.json("GET", "/rest/api/3/mypermissions", params={
-        "projectKey": "ACME", "permissions": "ADMINISTER_PROJECTS"
-    })["permissions"]
+    theirs = chris.json(
+        "GET",
+        "/rest/api/3/mypermissions",
+        params={"projectKey": "ACME", "permissions": "ADMINISTER_PROJECTS"},
+    )["permissions"]
     assert theirs["ADMINISTER_PROJECTS"]["havePermission"] is False
     chris.json("GET", "/rest/api/3/mypermissions", 400)
 
@@ -88,8 +92,9 @@ def test_bulk_permission_check(client: Client) -> None:
     alex = client("support", ALEX)
     body = {
         "accountId": alex.account_id,
-        "projectPermissions": [{"projects": [10000], "permissions": ["ADMINISTER_PROJECTS",
-                                                                    "BROWSE_PROJECTS"]}],
+        "projectPermissions": [
+            {"projects": [10000], "permissions": ["ADMINISTER_PROJECTS", "BROWSE_PROJECTS"]}
+        ],
         "globalPermissions": ["ADMINISTER"],
     }
     result = sam.json("POST", "/rest/api/3/permissions/check", json=body)
@@ -99,14 +104,17 @@ def test_bulk_permission_check(client: Client) -> None:
     body["accountId"] = sam.account_id
     admin = sam.json("POST", "/rest/api/3/permissions/check", json=body)
     assert {g["permission"]: g["projects"] for g in admin["projectPermissions"]} == {
-        "ADMINISTER_PROJECTS": [10000], "BROWSE_PROJECTS": [10000]
+        "ADMINISTER_PROJECTS": [10000],
+        "BROWSE_PROJECTS": [10000],
     }
     denied = alex.json("POST", "/rest/api/3/permissions/check", 403, json=body)
     assert denied["errorMessages"]
     pat = client("support", PAT)
-    mine = pat.json("POST", "/rest/api/3/permissions/check", json={
-        "projectPermissions": [{"projects": [10000], "permissions": ["BROWSE_PROJECTS"]}]
-    })
+    mine = pat.json(
+        "POST",
+        "/rest/api/3/permissions/check",
+        json={"projectPermissions": [{"projects": [10000], "permissions": ["BROWSE_PROJECTS"]}]},
+    )
     assert mine["projectPermissions"][0]["projects"] == []
 
 

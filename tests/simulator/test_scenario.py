@@ -16,11 +16,18 @@ def test_scenario_defines_both_sites(simulator: Simulator) -> None:
     assert acme is not None and acme.type_key == "software" and acme.name == "Acme Power Customer"
     assert sup is not None and sup.type_key == "service_desk" and sup.name == "First Level Support"
     assert [customer.issue_type(i).name for i in acme.issue_type_ids] == [  # type: ignore[union-attr]
-        "Task", "Bug", "Story", "Epic", "New Feature", "Improvement",
+        "Task",
+        "Bug",
+        "Story",
+        "Epic",
+        "New Feature",
+        "Improvement",
     ]
     assert sup.service_desk is not None and sup.service_desk.portal_key == "sup"
-    names = {r.name: support.issue_type(r.issue_type_id).name  # type: ignore[union-attr]
-             for r in sup.service_desk.request_types}
+    names = {
+        r.name: support.issue_type(r.issue_type_id).name  # type: ignore[union-attr]
+        for r in sup.service_desk.request_types
+    }
     assert names["Get IT Help"] == "IT Help"
     assert names["Purchase request"] == "Purchase"
     assert names["Request a new account"] == "Access"
@@ -71,22 +78,41 @@ def test_seeded_issues_with_comments(sim_url: str) -> None:
         "name": "seeded",
         "users": [{"displayName": "Ada Agent", "email": "ada@seeded.example", "siteAdmin": True}],
         "issueTypes": [{"id": "10001", "name": "IT Help"}],
-        "projects": [{
-            "key": "HELP", "name": "Help", "type": "service_desk",
-            "roles": {"administrators": ["ada@seeded.example"], "agents": ["ada@seeded.example"]},
-            "serviceDesk": {"portalKey": "help", "requestTypes": [
-                {"id": "1", "key": "help", "name": "Help me", "issueType": "IT Help"}]},
-        }],
-        "issues": [{
-            "project": "HELP", "issueType": "IT Help", "summary": "Seeded",
-            "reporter": "ada@seeded.example", "description": "First line",
-            "comments": [{"body": "internal", "internal": True}, {"body": "public"}],
-        }],
+        "projects": [
+            {
+                "key": "HELP",
+                "name": "Help",
+                "type": "service_desk",
+                "roles": {
+                    "administrators": ["ada@seeded.example"],
+                    "agents": ["ada@seeded.example"],
+                },
+                "serviceDesk": {
+                    "portalKey": "help",
+                    "requestTypes": [
+                        {"id": "1", "key": "help", "name": "Help me", "issueType": "IT Help"}
+                    ],
+                },
+            }
+        ],
+        "issues": [
+            {
+                "project": "HELP",
+                "issueType": "IT Help",
+                "summary": "Seeded",
+                "reporter": "ada@seeded.example",
+                "description": "First line",
+                "comments": [{"body": "internal", "internal": True}, {"body": "public"}],
+            }
+        ],
     }
     assert httpx.post(f"{sim_url}/_sim/sites", json=seed).status_code == 201
     users = httpx.get(f"{sim_url}/sites/seeded/_sim/users").json()["users"]
     auth = ("ada@seeded.example", users[0]["apiToken"])
-    found = httpx.get(f"{sim_url}/sites/seeded/rest/api/3/search/jql", auth=auth,
-                      params={"jql": "project = HELP", "fields": "summary,comment"}).json()
+    found = httpx.get(
+        f"{sim_url}/sites/seeded/rest/api/3/search/jql",
+        auth=auth,
+        params={"jql": "project = HELP", "fields": "summary,comment"},
+    ).json()
     comments = found["issues"][0]["fields"]["comment"]["comments"]
     assert [c["jsdPublic"] for c in comments] == [False, True]

@@ -14,8 +14,11 @@ SEARCH = "/rest/api/3/search/jql"
 
 
 def _create(casey: SiteClient, issue_type: str, summary: str) -> str:
-    return str(casey.json("POST", "/rest/api/3/issue", 201,
-                          json=issue_body("ACME", issue_type, summary))["key"])
+    return str(
+        casey.json("POST", "/rest/api/3/issue", 201, json=issue_body("ACME", issue_type, summary))[
+            "key"
+        ]
+    )
 
 
 def test_search_by_project_type_and_key(client: Client) -> None:
@@ -25,13 +28,18 @@ def test_search_by_project_type_and_key(client: Client) -> None:
     ids_only = casey.json("GET", SEARCH, params={"jql": "project = ACME"})
     assert ids_only["issues"] == [{"id": "10002"}, {"id": "10001"}, {"id": "10000"}]
     assert ids_only["isLast"] is True and "nextPageToken" not in ids_only
-    typed = casey.json("GET", SEARCH, params={
-        "jql": 'project = ACME AND issuetype in (Task, "New Feature") ORDER BY key ASC',
-        "fields": "summary,issuetype",
-    })
+    typed = casey.json(
+        "GET",
+        SEARCH,
+        params={
+            "jql": 'project = ACME AND issuetype in (Task, "New Feature") ORDER BY key ASC',
+            "fields": "summary,issuetype",
+        },
+    )
     assert [i["key"] for i in typed["issues"]] == ["ACME-1", "ACME-3"]
     assert typed["issues"][0]["fields"] == {
-        "summary": "a", "issuetype": typed["issues"][0]["fields"]["issuetype"]
+        "summary": "a",
+        "issuetype": typed["issues"][0]["fields"]["issuetype"],
     }
     by_name = casey.json("GET", SEARCH, params={"jql": 'project = "Acme Power Customer"'})
     assert len(by_name["issues"]) == 3
@@ -83,17 +91,21 @@ def test_indexed_properties_are_searchable(simulator: Simulator, client: Client)
     casey = client("customer", CASEY)
     key = _create(casey, "Task", "linked")
     _create(casey, "Task", "unlinked")
-    casey.json("PUT", f"/rest/api/3/issue/{key}/properties/tandem.link", 201,
-               json={"syncId": "sync-1", "targets": [{"key": "SUP-7"}]})
+    casey.json(
+        "PUT",
+        f"/rest/api/3/issue/{key}/properties/tandem.link",
+        201,
+        json={"syncId": "sync-1", "targets": [{"key": "SUP-7"}]},
+    )
     jql = 'issue.property[tandem.link].syncId = "sync-1"'
     not_indexed = casey.json("GET", SEARCH, 400, params={"jql": jql})
     assert "does not exist" in not_indexed["errorMessages"][0]
     _index_property(simulator)
     found = casey.json("GET", SEARCH, params={"jql": jql, "fields": "summary"})
     assert [i["key"] for i in found["issues"]] == [key]
-    nested = casey.json("GET", SEARCH, params={
-        "jql": 'issue.property[tandem.link].targets.key = "SUP-7"'
-    })
+    nested = casey.json(
+        "GET", SEARCH, params={"jql": 'issue.property[tandem.link].targets.key = "SUP-7"'}
+    )
     assert len(nested["issues"]) == 1
     alias = casey.json("GET", SEARCH, params={"jql": 'tandemSync = "sync-1"'})
     assert len(alias["issues"]) == 1
@@ -102,12 +114,19 @@ def test_indexed_properties_are_searchable(simulator: Simulator, client: Client)
 def _index_property(simulator: Simulator) -> None:
     site = simulator.site("customer")
     site.state.installations["indexer"] = Installation(
-        key="indexer", name="Indexer", client_key="c", shared_secret="s",
-        base_url="https://indexer.example", account_id="app-1", descriptor={},
+        key="indexer",
+        name="Indexer",
+        client_key="c",
+        shared_secret="s",
+        base_url="https://indexer.example",
+        account_id="app-1",
+        descriptor={},
         extractions=[
-            PropertyExtraction(property_key="tandem.link", object_name="syncId", type="string",
-                               alias="tandemSync"),
-            PropertyExtraction(property_key="tandem.link", object_name="targets.key",
-                               type="string"),
+            PropertyExtraction(
+                property_key="tandem.link", object_name="syncId", type="string", alias="tandemSync"
+            ),
+            PropertyExtraction(
+                property_key="tandem.link", object_name="targets.key", type="string"
+            ),
         ],
     )

@@ -14,12 +14,14 @@ def test_jira_package_creates_an_issue_and_a_comment(sim_url: str) -> None:
         basic_auth=(CASEY, "ATATT-sim-casey-4f1d2c9e"),
         options={"rest_api_version": "3"},
     )
-    issue = jira.create_issue(fields={
-        "project": {"key": "ACME"},
-        "issuetype": {"name": "Bug"},
-        "summary": "Filed with the jira package",
-        "description": adf("Steps to reproduce"),
-    })
+    issue = jira.create_issue(
+        fields={
+            "project": {"key": "ACME"},
+            "issuetype": {"name": "Bug"},
+            "summary": "Filed with the jira package",
+            "description": adf("Steps to reproduce"),
+        }
+    )
     assert issue.key == "ACME-1"
     assert issue.fields.summary == "Filed with the jira package"
     comment = jira.add_comment(issue, adf("A comment from the jira package"))

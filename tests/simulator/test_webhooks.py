@@ -19,8 +19,12 @@ def test_issue_created_delivery_is_signed_and_shaped(sim_url: str, client: Clien
     with running(TinyApp()) as app:
         result = install(sim_url, "customer", app)
         casey = client("customer", CASEY)
-        casey.json("POST", "/rest/api/3/issue", 201, json=issue_body(
-            "ACME", "Task", "Hooked", description=adf("Body text")))
+        casey.json(
+            "POST",
+            "/rest/api/3/issue",
+            201,
+            json=issue_body("ACME", "Task", "Hooked", description=adf("Body text")),
+        )
         idle(sim_url)
         call = app.calls("/webhooks/jira-issue_created")[0]
     claims = jwt.decode(call.token, result["sharedSecret"], algorithms=["HS256"])
@@ -46,32 +50,57 @@ def test_updates_deletes_and_the_apps_own_changes(sim_url: str, client: Client) 
         casey = client("customer", CASEY)
         casey.json("POST", "/rest/api/3/issue", 201, json=issue_body("ACME", "Task", "Old"))
         casey.json("PUT", "/rest/api/3/issue/ACME-1", 204, json={"fields": {"summary": "New"}})
-        own = _as_app(sim_url, result, "PUT", "/rest/api/3/issue/ACME-1",
-                      {"fields": {"summary": "By app"}})
+        own = _as_app(
+            sim_url, result, "PUT", "/rest/api/3/issue/ACME-1", {"fields": {"summary": "By app"}}
+        )
         assert own.status_code == 204, own.text
         casey.json("DELETE", "/rest/api/3/issue/ACME-1", 204)
         idle(sim_url)
         updates = app.events("jira:issue_updated")
         deleted = app.events("jira:issue_deleted")
     assert [u["changelog"]["items"] for u in updates] == [
-        [{"field": "summary", "fieldtype": "jira", "fieldId": "summary", "from": None,
-          "fromString": "Old", "to": None, "toString": "New"}],
-        [{"field": "summary", "fieldtype": "jira", "fieldId": "summary", "from": None,
-          "fromString": "New", "to": None, "toString": "By app"}],
+        [
+            {
+                "field": "summary",
+                "fieldtype": "jira",
+                "fieldId": "summary",
+                "from": None,
+                "fromString": "Old",
+                "to": None,
+                "toString": "New",
+            }
+        ],
+        [
+            {
+                "field": "summary",
+                "fieldtype": "jira",
+                "fieldId": "summary",
+                "from": None,
+                "fromString": "New",
+                "to": None,
+                "toString": "By app",
+            }
+        ],
     ]
     assert updates[1]["user"]["accountId"] == result["accountId"]
     assert updates[1]["user"]["accountType"] == "app"
     assert deleted[0]["issue"]["key"] == "ACME-1"
 
 
-def _as_app(sim_url: str, result: dict[str, str], method: str, path: str,
-            body: object) -> httpx.Response:
+def _as_app(
+    sim_url: str, result: dict[str, str], method: str, path: str, body: object
+) -> httpx.Response:
     from tests.simulator.support import app_jwt
 
-    token = app_jwt(key=result["key"], secret=result["sharedSecret"], method=method,
-                    relative_url=path)
-    return httpx.request(method, f"{sim_url}/sites/{_site(result)}{path}", json=body,
-                         headers={"Authorization": f"JWT {token}"})
+    token = app_jwt(
+        key=result["key"], secret=result["sharedSecret"], method=method, relative_url=path
+    )
+    return httpx.request(
+        method,
+        f"{sim_url}/sites/{_site(result)}{path}",
+        json=body,
+        headers={"Authorization": f"JWT {token}"},
+    )
 
 
 def _site(result: dict[str, str]) -> str:
@@ -82,14 +111,31 @@ def test_comment_events_carry_visibility(sim_url: str, client: Client) -> None:
     with running(TinyApp()) as app:
         result = install(sim_url, "support", app)
         sam = client("support", SAM)
-        sam.json("POST", "/rest/api/3/issue", 201, json=issue_body(
-            "SUP", "IT Help", "Help", customfield_10010="sup/getithelp"))
-        note = sam.json("POST", "/rest/api/3/issue/SUP-1/comment", 201,
-                        json={"body": adf("Internal"), "properties": INTERNAL})
-        sam.json("PUT", f"/rest/api/3/issue/SUP-1/comment/{note['id']}", 200,
-                 json={"body": adf("Internal, edited")})
-        app_note = _as_app(sim_url, result, "POST", "/rest/api/3/issue/SUP-1/comment",
-                           {"body": adf("From the app")})
+        sam.json(
+            "POST",
+            "/rest/api/3/issue",
+            201,
+            json=issue_body("SUP", "IT Help", "Help", customfield_10010="sup/getithelp"),
+        )
+        note = sam.json(
+            "POST",
+            "/rest/api/3/issue/SUP-1/comment",
+            201,
+            json={"body": adf("Internal"), "properties": INTERNAL},
+        )
+        sam.json(
+            "PUT",
+            f"/rest/api/3/issue/SUP-1/comment/{note['id']}",
+            200,
+            json={"body": adf("Internal, edited")},
+        )
+        app_note = _as_app(
+            sim_url,
+            result,
+            "POST",
+            "/rest/api/3/issue/SUP-1/comment",
+            {"body": adf("From the app")},
+        )
         assert app_note.status_code == 201, app_note.text
         sam.json("DELETE", f"/rest/api/3/issue/SUP-1/comment/{note['id']}", 204)
         idle(sim_url)
@@ -101,13 +147,21 @@ def test_comment_events_carry_visibility(sim_url: str, client: Client) -> None:
     assert created[0]["comment"]["body"] == adf("Internal")
     assert created[1]["comment"]["author"]["accountId"] == result["accountId"]
     assert set(created[0]["issue"]["fields"]) == {
-        "summary", "issuetype", "project", "assignee", "priority", "status"
+        "summary",
+        "issuetype",
+        "project",
+        "assignee",
+        "priority",
+        "status",
     }
     assert created[0]["issue"]["key"] == "SUP-1" and "user" not in created[0]
     assert updated[0]["comment"]["body"] == adf("Internal, edited")
     assert deleted[0]["comment"]["id"] == note["id"]
     assert [e["issue_event_type_name"] for e in legacy] == [
-        "issue_commented", "issue_comment_edited", "issue_commented", "issue_comment_deleted"
+        "issue_commented",
+        "issue_comment_edited",
+        "issue_commented",
+        "issue_comment_deleted",
     ]
     assert legacy[0]["comment"]["id"] == note["id"]
 
@@ -138,8 +192,11 @@ def test_unreachable_app_fails_after_retries(sim_url: str, client: Client) -> No
 def test_exclude_body_and_filters(sim_url: str, client: Client) -> None:
     hooks = [
         {"event": "jira:issue_created", "url": "/bare", "excludeBody": True},
-        {"event": "jira:issue_created", "url": "/bugs?kind=bug",
-         "filter": "project = ACME AND issuetype = Bug"},
+        {
+            "event": "jira:issue_created",
+            "url": "/bugs?kind=bug",
+            "filter": "project = ACME AND issuetype = Bug",
+        },
     ]
     with running(TinyApp(webhooks=hooks)) as app:
         install(sim_url, "customer", app)

@@ -88,9 +88,9 @@ class TinyApp:
         async def record(path: str, request: Request) -> Response:
             body = await request.body()
             with self.lock:
-                self.received.append(Received(
-                    "POST", "/" + path, request.url.query, dict(request.headers), body
-                ))
+                self.received.append(
+                    Received("POST", "/" + path, request.url.query, dict(request.headers), body)
+                )
                 left = self.failures.get("/" + path, 0)
                 if left:
                     self.failures["/" + path] = left - 1

@@ -40,12 +40,17 @@ def create_app(
         await simulator.dispatcher.stop()
 
     app = FastAPI(
-        title="Jira Cloud simulator", lifespan=lifespan, docs_url=None, redoc_url=None,
+        title="Jira Cloud simulator",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
         openapi_url=None,
     )
     app.state.simulator = simulator
-    routers = [m.router for m in (issues, comments, properties, search, meta, servicedesk,
-                                  control, keys, pages)]
+    routers = [
+        m.router
+        for m in (issues, comments, properties, search, meta, servicedesk, control, keys, pages)
+    ]
     for router in routers:
         app.include_router(router)
     app.add_exception_handler(JiraError, _jira_error)

@@ -66,8 +66,9 @@ def _jwt(site: Site, method: str, relative_url: str, token: str) -> Actor:
     expected = qsh(method, relative_url)
     if claims.get("qsh") != expected:
         canonical = canonicalize_request(method.upper(), relative_url)
-        raise unauthorized(f"JWT 'qsh' does not match the request; expected the hash of "
-                           f"'{canonical}'.")
+        raise unauthorized(
+            f"JWT 'qsh' does not match the request; expected the hash of '{canonical}'."
+        )
     user = site.user(installation.account_id)
     if user is None:
         raise unauthorized(f"The app '{issuer}' has no user on this site.")

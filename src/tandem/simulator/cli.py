@@ -75,11 +75,19 @@ def sim(
     root = (public_url or f"http://{host}:{port}").rstrip("/")
     simulator = build(site, scenario=scenario, state=state, public_url=root)
     faults = build_faults(
-        latency=latency, rate_limit=rate_limit, retry_after=retry_after,
-        per_issue_writes=per_issue_writes, per_issue_window=per_issue_window,
-        server_errors=server_errors, error_status=error_status, drop_webhooks=drop_webhooks,
-        duplicate_webhooks=duplicate_webhooks, reorder_webhooks=reorder_webhooks,
-        search_lag=search_lag, outage=outage, seed=seed,
+        latency=latency,
+        rate_limit=rate_limit,
+        retry_after=retry_after,
+        per_issue_writes=per_issue_writes,
+        per_issue_window=per_issue_window,
+        server_errors=server_errors,
+        error_status=error_status,
+        drop_webhooks=drop_webhooks,
+        duplicate_webhooks=duplicate_webhooks,
+        reorder_webhooks=reorder_webhooks,
+        search_lag=search_lag,
+        outage=outage,
+        seed=seed,
     )
     for each in simulator.sites.values():
         each.set_faults(faults)
@@ -129,13 +137,19 @@ def build_faults(
         rate_limit=RateLimit(rate=rate_limit, retry_after=retry_after) if rate_limit else None,
         per_issue_write_limit=PerIssueWriteLimit(
             limit=per_issue_writes, window_seconds=per_issue_window, retry_after=retry_after
-        ) if per_issue_writes else None,
+        )
+        if per_issue_writes
+        else None,
         server_errors=ServerErrors(rate=server_errors, status=error_status)
-        if server_errors else None,
+        if server_errors
+        else None,
         webhooks=WebhookFaults(
-            drop_rate=drop_webhooks, duplicate_rate=duplicate_webhooks,
+            drop_rate=drop_webhooks,
+            duplicate_rate=duplicate_webhooks,
             reorder_window_ms=reorder_webhooks,
-        ) if drop_webhooks or duplicate_webhooks or reorder_webhooks else None,
+        )
+        if drop_webhooks or duplicate_webhooks or reorder_webhooks
+        else None,
         search_lag_seconds=search_lag,
         outage=Outage(seconds=outage) if outage else None,
     )
@@ -159,10 +173,14 @@ def describe(simulator: Simulator) -> list[str]:
     for site in simulator.sites.values():
         lines.append(f"  {site.name}: {site.base_url}  ({site.state.title})")
         for project in site.state.projects:
-            lines.append(f"    project {project.key} ({project.type_key}): "
-                         f"{site.base_url}/browse/{project.key}")
+            lines.append(
+                f"    project {project.key} ({project.type_key}): "
+                f"{site.base_url}/browse/{project.key}"
+            )
         for user in site.state.users:
             if user.account_type != "app":
-                lines.append(f"    {user.display_name} <{user.email}> token {user.api_token} "
-                             f"accountId {user.account_id} ({user.account_type})")
+                lines.append(
+                    f"    {user.display_name} <{user.email}> token {user.api_token} "
+                    f"accountId {user.account_id} ({user.account_type})"
+                )
     return lines

@@ -52,7 +52,12 @@ def add_platform_comment(site: Site, actor: User, issue: Issue, body: Any) -> Co
     if visibility is not None and not isinstance(visibility, dict):
         raise bad_request("Comment visibility must be an object.")
     return add_comment(
-        site, actor, issue, document, internal=internal, visibility=visibility,
+        site,
+        actor,
+        issue,
+        document,
+        internal=internal,
+        visibility=visibility,
         properties=properties,
     )
 

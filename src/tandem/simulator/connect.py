@@ -223,23 +223,30 @@ async def _lifecycle(
     url = installation.base_url + "/" + str(path).lstrip("/")
     if event in ("installed", "uninstalled"):
         token = signed_install_token(
-            simulator.keys, client_key=installation.client_key,
-            app_base_url=installation.base_url, method="POST", url=url,
+            simulator.keys,
+            client_key=installation.client_key,
+            app_base_url=installation.base_url,
+            method="POST",
+            url=url,
         )
     else:
         token = shared_secret_token(
-            installation.shared_secret, client_key=installation.client_key,
-            app_base_url=installation.base_url, method="POST", url=url,
+            installation.shared_secret,
+            client_key=installation.client_key,
+            app_base_url=installation.base_url,
+            method="POST",
+            url=url,
         )
     try:
         response = await client.post(
-            url, json=lifecycle_payload(site, installation, event),
+            url,
+            json=lifecycle_payload(site, installation, event),
             headers={"Authorization": f"JWT {token}"},
         )
     except httpx.HTTPError as error:
         raise InstallError(f"The app's '{event}' callback failed: {error}", 502) from None
     if response.status_code >= 300:
         raise InstallError(
-            f"The app's '{event}' callback answered {response.status_code}: "
-            f"{response.text[:200]}", 502,
+            f"The app's '{event}' callback answered {response.status_code}: {response.text[:200]}",
+            502,
         )

@@ -18,7 +18,13 @@ NOT_ADF = "Operation value must be an Atlassian Document (see the Atlassian Docu
 INVALID_INPUT = "INVALID_INPUT"
 _ALWAYS_SET_ELSEWHERE = {"project", "issuetype"}
 READ_ONLY_FIELDS = {
-    "status", "created", "updated", "creator", "resolution", "resolutiondate", "comment",
+    "status",
+    "created",
+    "updated",
+    "creator",
+    "resolution",
+    "resolutiondate",
+    "comment",
 }
 
 

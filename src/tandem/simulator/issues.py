@@ -208,13 +208,18 @@ def apply_changes(
     issue.updated = moment
     if "status" in values:
         issue.status_changed = moment
-    history = History(id=site.allocate_history_id(), author_id=actor.account_id, created=moment,
-                      items=items)
+    history = History(
+        id=site.allocate_history_id(), author_id=actor.account_id, created=moment, items=items
+    )
     issue.histories.append(history)
     site.index.record(issue.id, issue)
     site.emit(
         events.issue_event(
-            events.ISSUE_UPDATED, issue, actor, type_name=type_name, items=items,
+            events.ISSUE_UPDATED,
+            issue,
+            actor,
+            type_name=type_name,
+            items=items,
             changelog_id=history.id,
         )
     )

@@ -78,8 +78,10 @@ def tokenize(text: str) -> list[Token]:
             break
         match = _TOKEN.match(text, position)
         if not match or match.end() == position:
-            raise syntax_error(f"The character '{text[position:].strip()[0]}' is a reserved "
-                               f"JQL character. (line 1, character {position + 1})")
+            raise syntax_error(
+                f"The character '{text[position:].strip()[0]}' is a reserved "
+                f"JQL character. (line 1, character {position + 1})"
+            )
         kind = str(match.lastgroup)
         raw = match.group(kind)
         if kind == "string":

@@ -21,9 +21,16 @@ _PROPERTY = re.compile(r"issue\.property\[(?P<key>[^\]]+)\](?:\.(?P<path>[\w.]+)
 _RELATIVE = re.compile(r"^([-+]?)(\d+)([wdhm])$")
 _UNIT = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 _DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d", "%Y/%m/%d")
-_DATE_FIELDS = {"created": "created", "createddate": "created", "updated": "updated",
-                "updateddate": "updated", "resolutiondate": "resolutiondate",
-                "resolved": "resolutiondate", "duedate": "duedate", "due": "duedate"}
+_DATE_FIELDS = {
+    "created": "created",
+    "createddate": "created",
+    "updated": "updated",
+    "updateddate": "updated",
+    "resolutiondate": "resolutiondate",
+    "resolved": "resolutiondate",
+    "duedate": "duedate",
+    "due": "duedate",
+}
 
 
 def no_field(name: str) -> JiraError:
@@ -219,8 +226,12 @@ def _number_matcher(stored: str, wanted: str, operator: str) -> bool:
     except ValueError:
         return False
     return {
-        "=": left == right, "!=": left != right, ">": left > right,
-        ">=": left >= right, "<": left < right, "<=": left <= right,
+        "=": left == right,
+        "!=": left != right,
+        ">": left > right,
+        ">=": left >= right,
+        "<": left < right,
+        "<=": left <= right,
     }.get(operator, left == right)
 
 
@@ -258,8 +269,12 @@ def _compare_dates(
 ) -> Predicate:
     operator = clause.operator
     checks: dict[str, Callable[[datetime, datetime], bool]] = {
-        "=": lambda a, b: a == b, "!=": lambda a, b: a != b, ">": lambda a, b: a > b,
-        ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+        "=": lambda a, b: a == b,
+        "!=": lambda a, b: a != b,
+        ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b,
+        "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b,
     }
 
     def predicate(issue: Issue) -> bool:
@@ -273,8 +288,9 @@ def _compare_dates(
             return hit if operator == "in" else not hit
         check = checks.get(operator)
         if check is None:
-            raise JiraError(400, [f"The operator '{operator}' is not supported by the "
-                                  f"'{clause.field}' field."])
+            raise JiraError(
+                400, [f"The operator '{operator}' is not supported by the '{clause.field}' field."]
+            )
         return all(b is not None and check(value, b) for b in bounds)
 
     return predicate
@@ -296,11 +312,14 @@ def parse_date(value: Value, field: str) -> datetime:
             return datetime.strptime(text, pattern).replace(tzinfo=UTC)
         except ValueError:
             continue
-    raise JiraError(400, [
-        f"Date value '{text}' for field '{field}' is invalid. Valid formats include: "
-        "'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period "
-        "format e.g. '-5d', '4w 2d'."
-    ])
+    raise JiraError(
+        400,
+        [
+            f"Date value '{text}' for field '{field}' is invalid. Valid formats include: "
+            "'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period "
+            "format e.g. '-5d', '4w 2d'."
+        ],
+    )
 
 
 def _parse_stored_date(raw: str) -> datetime | None:

@@ -52,9 +52,7 @@ def _allowed_values(
     if field_id == REQUEST_TYPE_FIELD_ID and project.service_desk:
         desk = project.service_desk
         return [
-            request_type(site, desk, r)
-            for r in desk.request_types
-            if r.issue_type_id == kind.id
+            request_type(site, desk, r) for r in desk.request_types if r.issue_type_id == kind.id
         ]
     return None
 
@@ -83,4 +81,3 @@ def edit_fields(
         f.id: field_metadata(site, project, kind, f, create=False)
         for f in screen_fields(site, screen)
     }
-

@@ -61,7 +61,11 @@ def search(site: Site, viewer: User, request: SearchRequest) -> dict[str, Any]:
     body: dict[str, Any] = {
         "issues": [
             represent.issue(
-                site, issue, viewer=viewer, selection=selection, expand=request.expand,
+                site,
+                issue,
+                viewer=viewer,
+                selection=selection,
+                expand=request.expand,
                 properties=request.properties,
             )
             for issue in page

@@ -146,7 +146,8 @@ def _project(state: SiteState, spec: dict[str, Any], index: int) -> Project:
         roles=roles,
         create_screen=screens.get("create") or defaults.create_screen(type_key),
         edit_screen=screens.get("edit") or defaults.edit_screen(type_key),
-        service_desk=_service_desk(state, spec.get("serviceDesk")) if type_key == "service_desk"
+        service_desk=_service_desk(state, spec.get("serviceDesk"))
+        if type_key == "service_desk"
         else None,
     )
 
@@ -175,7 +176,8 @@ def _request_type(state: SiteState, spec: dict[str, Any]) -> RequestType:
         help_text=spec.get("helpText", ""),
         fields=[
             RequestTypeField(
-                field_id=f["fieldId"], label=f.get("label", f["fieldId"]),
+                field_id=f["fieldId"],
+                label=f.get("label", f["fieldId"]),
                 required=bool(f.get("required", False)),
             )
             for f in fields

@@ -20,17 +20,19 @@ def sd_error(status: int, message: str, key: str = "sd.error") -> JiraError:
 
 
 def can_access_desk(site: Site, project: Project, user: User) -> bool:
-    return (
-        has(site, project, user, "BROWSE_PROJECTS")
-        or user.account_id in project.roles.get(ROLE_CUSTOMERS, [])
+    return has(site, project, user, "BROWSE_PROJECTS") or user.account_id in project.roles.get(
+        ROLE_CUSTOMERS, []
     )
 
 
 def desk(site: Site, user: User, desk_id: str) -> tuple[Project, ServiceDesk]:
     found = site.service_desk(desk_id)
     if found is None or not can_access_desk(site, found[0], user):
-        raise sd_error(404, f"Service Desk with ID {desk_id} does not exist.",
-                       "sd.admin.servicedesk.error.not.found")
+        raise sd_error(
+            404,
+            f"Service Desk with ID {desk_id} does not exist.",
+            "sd.admin.servicedesk.error.not.found",
+        )
     return found
 
 
@@ -45,8 +47,11 @@ def visible_desks(site: Site, user: User) -> list[tuple[Project, ServiceDesk]]:
 def request_type(desk_tuple: tuple[Project, ServiceDesk], type_id: str) -> RequestType:
     kind = next((r for r in desk_tuple[1].request_types if r.id == str(type_id)), None)
     if kind is None:
-        raise sd_error(404, f"The request type with ID {type_id} does not exist.",
-                       "sd.requesttype.error.not.found")
+        raise sd_error(
+            404,
+            f"The request type with ID {type_id} does not exist.",
+            "sd.requesttype.error.not.found",
+        )
     return kind
 
 
@@ -94,8 +99,9 @@ def _on_behalf_of(site: Site, caller: User, project: Project, account_id: Any) -
         raise sd_error(403, "You do not have permission to raise requests on behalf of others.")
     reporter = site.user(str(account_id))
     if reporter is None or reporter.account_type == "app":
-        raise sd_error(400, f"The user '{account_id}' does not exist.",
-                       "sd.customer.error.user.does.not.exist")
+        raise sd_error(
+            400, f"The user '{account_id}' does not exist.", "sd.customer.error.user.does.not.exist"
+        )
     customers = project.roles.setdefault(ROLE_CUSTOMERS, [])
     if not is_agent(site, project, reporter) and reporter.account_id not in customers:
         customers.append(reporter.account_id)
@@ -109,13 +115,19 @@ def _field_values(kind: RequestType, raw: Any, adf_request: bool) -> dict[str, A
     values: dict[str, Any] = {}
     for field_id, value in raw.items():
         if field_id not in allowed:
-            raise sd_error(400, f"The field '{field_id}' is not available for request type "
-                                f"'{kind.name}'.", "sd.request.create.error.field.invalid")
+            raise sd_error(
+                400,
+                f"The field '{field_id}' is not available for request type '{kind.name}'.",
+                "sd.request.create.error.field.invalid",
+            )
         values[field_id] = _field_value(field_id, value, adf_request)
     missing = [f.label for f in kind.fields if f.required and not values.get(f.field_id)]
     if missing:
-        raise sd_error(400, f"{missing[0]}: You must specify a value for this field.",
-                       "sd.request.create.error.field.required")
+        raise sd_error(
+            400,
+            f"{missing[0]}: You must specify a value for this field.",
+            "sd.request.create.error.field.required",
+        )
     return values
 
 
@@ -147,8 +159,11 @@ def add_comment(site: Site, caller: User, issue: Issue, body: Any) -> Comment:
     project = site.project_of(issue)
     agent = is_agent(site, project, caller)
     if not agent and (not public or not _reporter(issue, caller)):
-        raise sd_error(403, "You do not have permission to add this comment to the request.",
-                       "sd.comment.error.no.permission")
+        raise sd_error(
+            403,
+            "You do not have permission to add this comment to the request.",
+            "sd.comment.error.no.permission",
+        )
     return comments.add_comment(
         site, caller, issue, adf.from_text(text), internal=not public, portal=True
     )

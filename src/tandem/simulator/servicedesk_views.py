@@ -136,19 +136,32 @@ def customer_request(site: Site, issue: Issue, *, labels: dict[str, str]) -> dic
     reporter = site.user(issue.fields.get("reporter"))
     description = issue.fields.get("description")
     values: list[dict[str, Any]] = [
-        {"fieldId": "summary", "label": labels.get("summary", "Summary"),
-         "value": issue.fields.get("summary", "")},
+        {
+            "fieldId": "summary",
+            "label": labels.get("summary", "Summary"),
+            "value": issue.fields.get("summary", ""),
+        },
     ]
     if description:
-        values.append({
-            "fieldId": "description",
-            "label": labels.get("description", "Description"),
-            "value": adf.to_text(description),
-            "renderedValue": {"html": adf.to_html(description)},
-        })
+        values.append(
+            {
+                "fieldId": "description",
+                "label": labels.get("description", "Description"),
+                "value": adf.to_text(description),
+                "renderedValue": {"html": adf.to_html(description)},
+            }
+        )
     body: dict[str, Any] = {
-        "_expands": ["participant", "status", "sla", "requestType", "serviceDesk", "attachment",
-                     "action", "comment"],
+        "_expands": [
+            "participant",
+            "status",
+            "sla",
+            "requestType",
+            "serviceDesk",
+            "attachment",
+            "action",
+            "comment",
+        ],
         "issueId": issue.id,
         "issueKey": issue.key,
         "requestTypeId": str(issue.fields.get(REQUEST_TYPE_FIELD_ID) or ""),

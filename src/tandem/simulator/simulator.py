@@ -186,7 +186,10 @@ def _seed_issue(site: Site, spec: dict[str, Any]) -> None:
     for note in spec.get("comments", []):
         author = site.user_by_reference(note.get("author", "")) or reporter
         comments.add_comment(
-            site, author, issue, adf.from_text(note.get("body", "")),
+            site,
+            author,
+            issue,
+            adf.from_text(note.get("body", "")),
             internal=bool(note.get("internal", False)),
         )
     site.index.seed(issue)

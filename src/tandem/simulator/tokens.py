@@ -75,9 +75,7 @@ def signed_install_token(
     keys: KeyPair, *, client_key: str, app_base_url: str, method: str, url: str
 ) -> str:
     """RS256, ``kid`` header, audience the app's base URL: how Jira signs lifecycle calls."""
-    claims = _claims(
-        client_key, method, relative_url(url, app_base_url), {"aud": [app_base_url]}
-    )
+    claims = _claims(client_key, method, relative_url(url, app_base_url), {"aud": [app_base_url]})
     return jwt.encode(claims, keys.private_pem, algorithm="RS256", headers={"kid": keys.kid})
 
 

@@ -74,8 +74,11 @@ class Traffic:
         issue_ref = next((params[p] for p in _ISSUE_IN_PATH if p in params), None)
         issue = site.issue(issue_ref) if is_write and issue_ref else None
         decision = decide(
-            site.faults, site.fault_runtime, site.rng,
-            is_write=is_write, written_issue=issue.id if issue else None,
+            site.faults,
+            site.fault_runtime,
+            site.rng,
+            is_write=is_write,
+            written_issue=issue.id if issue else None,
         )
         if decision.delay:
             await asyncio.sleep(decision.delay)
@@ -112,7 +115,10 @@ async def _error(send: Send, status: int, message: str, headers: dict[str, str])
         (b"content-length", str(len(body)).encode()),
         *((k.encode(), v.encode()) for k, v in headers.items()),
     ]
-    start: dict[str, Any] = {"type": "http.response.start", "status": status,
-                             "headers": raw_headers}
+    start: dict[str, Any] = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": raw_headers,
+    }
     await send(start)
     await send({"type": "http.response.body", "body": body})

@@ -29,15 +29,17 @@ async def get_comments(
     limit = max(0, min(integer(request, "maxResults", 100), 5000))
     page = notes[start : start + limit]
     expand = values(request, "expand")
-    return ok({
-        "startAt": start,
-        "maxResults": limit,
-        "total": len(notes),
-        "comments": [
-            represent.comment(site, issue, note, viewer=actor.user, expand=expand)
-            for note in page
-        ],
-    })
+    return ok(
+        {
+            "startAt": start,
+            "maxResults": limit,
+            "total": len(notes),
+            "comments": [
+                represent.comment(site, issue, note, viewer=actor.user, expand=expand)
+                for note in page
+            ],
+        }
+    )
 
 
 @router.post("/issue/{issueIdOrKey}/comment")
@@ -72,9 +74,7 @@ async def update_comment(
 
 
 @router.delete("/issue/{issueIdOrKey}/comment/{id}")
-async def delete_comment(
-    issueIdOrKey: str, id: str, site: SiteDep, actor: ActorDep
-) -> Response:
+async def delete_comment(issueIdOrKey: str, id: str, site: SiteDep, actor: ActorDep) -> Response:
     issue = issues.visible_issue(site, actor.user, issueIdOrKey)
     note = comments.visible_comment(site, actor.user, issue, id)
     comments.delete_comment(site, actor.user, issue, note)

@@ -39,27 +39,29 @@ async def create_site(request: Request, simulator: SimulatorDep) -> JSONResponse
 
 @router.get(SITE_CONTROL + "/users")
 async def list_users(site: SiteDep) -> JSONResponse:
-    return ok({
-        "users": [
-            {
-                "accountId": u.account_id,
-                "displayName": u.display_name,
-                "emailAddress": u.email,
-                "accountType": u.account_type,
-                "apiToken": u.api_token if u.account_type != "app" else None,
-                "siteAdmin": u.site_admin,
-                "appKey": u.app_key,
-            }
-            for u in site.state.users
-        ]
-    })
+    return ok(
+        {
+            "users": [
+                {
+                    "accountId": u.account_id,
+                    "displayName": u.display_name,
+                    "emailAddress": u.email,
+                    "accountType": u.account_type,
+                    "apiToken": u.api_token if u.account_type != "app" else None,
+                    "siteAdmin": u.site_admin,
+                    "appKey": u.app_key,
+                }
+                for u in site.state.users
+            ]
+        }
+    )
 
 
 async def _app_key(request: Request) -> str:
     body = await json_body(request)
     key = body.get("key") if isinstance(body, dict) else None
     if not isinstance(key, str):
-        raise bad_request("Send {\"key\": \"<app key>\"}.")
+        raise bad_request('Send {"key": "<app key>"}.')
     return key
 
 
@@ -68,10 +70,8 @@ async def install(request: Request, simulator: SimulatorDep, site: SiteDep) -> J
     body = await json_body(request)
     url = body.get("descriptorUrl") if isinstance(body, dict) else None
     if not isinstance(url, str):
-        raise bad_request("Send {\"descriptorUrl\": \"https://...\"}.")
-    installation = await connect.install(
-        simulator, site, url, agent=bool(body.get("agent", True))
-    )
+        raise bad_request('Send {"descriptorUrl": "https://..."}.')
+    installation = await connect.install(simulator, site, url, agent=bool(body.get("agent", True)))
     return ok(_installation(site, installation.key))
 
 
@@ -191,7 +191,7 @@ async def set_role(projectKey: str, role: str, request: Request, site: SiteDep) 
     body = await json_body(request)
     members = body.get("accountIds") if isinstance(body, dict) else None
     if role not in ROLES or not isinstance(members, list):
-        raise bad_request(f"Send {{\"accountIds\": [...]}} for one of the roles {list(ROLES)}.")
+        raise bad_request(f'Send {{"accountIds": [...]}} for one of the roles {list(ROLES)}.')
     unknown = [m for m in members if site.user(str(m)) is None]
     if unknown:
         raise JiraError(400, [f"Unknown accounts: {unknown}"])
@@ -204,7 +204,7 @@ async def set_screens(projectKey: str, request: Request, site: SiteDep) -> JSONR
     project = _project(site, projectKey)
     body = await json_body(request)
     if not isinstance(body, dict):
-        raise bad_request("Send {\"create\": [...], \"edit\": [...]} with field ids.")
+        raise bad_request('Send {"create": [...], "edit": [...]} with field ids.')
     for name in ("create", "edit"):
         screen = body.get(name)
         if screen is not None:

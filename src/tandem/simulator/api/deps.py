@@ -78,8 +78,9 @@ async def json_body(request: Request) -> Any:
 
 def values(request: Request, name: str) -> list[str]:
     """A repeatable, comma-separable query parameter (``fields``, ``expand``, ``properties``)."""
-    return [v.strip() for raw in request.query_params.getlist(name) for v in raw.split(",")
-            if v.strip()]
+    return [
+        v.strip() for raw in request.query_params.getlist(name) for v in raw.split(",") if v.strip()
+    ]
 
 
 def flag(request: Request, name: str) -> bool:

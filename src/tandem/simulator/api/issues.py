@@ -111,17 +111,19 @@ async def get_transitions(issueIdOrKey: str, site: SiteDep, actor: ActorDep) -> 
     transitions = []
     for transition in issues.available_transitions(site, issue):
         status = site.status(transition.to)
-        transitions.append({
-            "id": transition.id,
-            "name": transition.name,
-            "to": represent.status(site, status) if status else None,
-            "hasScreen": False,
-            "isGlobal": not transition.sources,
-            "isInitial": False,
-            "isAvailable": True,
-            "isConditional": False,
-            "isLooped": False,
-        })
+        transitions.append(
+            {
+                "id": transition.id,
+                "name": transition.name,
+                "to": represent.status(site, status) if status else None,
+                "hasScreen": False,
+                "isGlobal": not transition.sources,
+                "isInitial": False,
+                "isAvailable": True,
+                "isConditional": False,
+                "isLooped": False,
+            }
+        )
     return ok({"expand": "transitions", "transitions": transitions})
 
 

@@ -61,14 +61,16 @@ async def search_projects(request: Request, site: SiteDep, actor: ActorDep) -> J
     limit = max(1, min(integer(request, "maxResults", 50), 100))
     page = found[start : start + limit]
     full = bool({"description", "lead", "issueTypes"} & set(values(request, "expand")))
-    return ok({
-        "self": str(request.url),
-        "maxResults": limit,
-        "startAt": start,
-        "total": len(found),
-        "isLast": start + len(page) >= len(found),
-        "values": [represent.project(site, p, viewer=actor.user, full=full) for p in page],
-    })
+    return ok(
+        {
+            "self": str(request.url),
+            "maxResults": limit,
+            "startAt": start,
+            "total": len(found),
+            "isLast": start + len(page) >= len(found),
+            "values": [represent.project(site, p, viewer=actor.user, full=full) for p in page],
+        }
+    )
 
 
 @router.get("/project/{projectIdOrKey}")
@@ -78,9 +80,7 @@ async def get_project(projectIdOrKey: str, site: SiteDep, actor: ActorDep) -> JS
 
 
 @router.get("/issuetype/project")
-async def issue_types_for_project(
-    request: Request, site: SiteDep, actor: ActorDep
-) -> JSONResponse:
+async def issue_types_for_project(request: Request, site: SiteDep, actor: ActorDep) -> JSONResponse:
     project_id = request.query_params.get("projectId", "")
     if not project_id.isdigit():
         raise bad_request("The 'projectId' query parameter is required and must be a number.")
@@ -100,8 +100,12 @@ def _creatable_project(site: Site, user: User, reference: str) -> Project:
 def _page(request: Request, items: list[Any], name: str) -> dict[str, Any]:
     start = max(0, integer(request, "startAt", 0))
     limit = max(1, min(integer(request, "maxResults", 50), 200))
-    return {name: items[start : start + limit], "maxResults": limit, "startAt": start,
-            "total": len(items)}
+    return {
+        name: items[start : start + limit],
+        "maxResults": limit,
+        "startAt": start,
+        "total": len(items),
+    }
 
 
 @router.get("/issue/createmeta/{projectIdOrKey}/issuetypes")
@@ -126,20 +130,22 @@ async def create_meta_fields(
 
 @router.get("/field")
 async def get_fields(site: SiteDep, actor: ActorDep) -> JSONResponse:
-    return ok([
-        {
-            "id": f.id,
-            "key": f.id,
-            "name": f.name,
-            "custom": f.custom,
-            "orderable": f.orderable,
-            "navigable": f.navigable,
-            "searchable": f.searchable,
-            "clauseNames": f.clause_names,
-            "schema": f.type_schema,
-        }
-        for f in site.state.fields
-    ])
+    return ok(
+        [
+            {
+                "id": f.id,
+                "key": f.id,
+                "name": f.name,
+                "custom": f.custom,
+                "orderable": f.orderable,
+                "navigable": f.navigable,
+                "searchable": f.searchable,
+                "clauseNames": f.clause_names,
+                "schema": f.type_schema,
+            }
+            for f in site.state.fields
+        ]
+    )
 
 
 def _full_user(site: Site, account: User, viewer: User) -> dict[str, Any]:
@@ -164,8 +170,9 @@ async def get_user(request: Request, site: SiteDep, actor: ActorDep) -> JSONResp
         raise bad_request("The query parameter 'accountId' is required.")
     account = site.user(account_id)
     if account is None:
-        raise not_found(f"Specified user '{account_id}' does not exist or you do not have "
-                        "required permissions")
+        raise not_found(
+            f"Specified user '{account_id}' does not exist or you do not have required permissions"
+        )
     return ok(_full_user(site, account, actor.user))
 
 
@@ -189,9 +196,7 @@ async def search_users(request: Request, site: SiteDep, actor: ActorDep) -> JSON
 
 def _user_matches(account: User, text: str) -> bool:
     words = account.display_name.lower().split()
-    return any(w.startswith(text) for w in words) or (account.email or "").lower().startswith(
-        text
-    )
+    return any(w.startswith(text) for w in words) or (account.email or "").lower().startswith(text)
 
 
 @router.get("/mypermissions")
@@ -252,12 +257,14 @@ async def check_permissions(request: Request, site: SiteDep, actor: ActorDep) ->
     requests = body.get("projectPermissions") or []
     globals_wanted = [g for g in body.get("globalPermissions") or [] if g]
     held_global = global_permissions(site, subject)
-    return ok({
-        "globalPermissions": [g for g in globals_wanted if g in held_global],
-        "projectPermissions": [
-            grant for entry in requests for grant in _project_grants(site, subject, entry)
-        ],
-    })
+    return ok(
+        {
+            "globalPermissions": [g for g in globals_wanted if g in held_global],
+            "projectPermissions": [
+                grant for entry in requests for grant in _project_grants(site, subject, entry)
+            ],
+        }
+    )
 
 
 def _permission_subject(site: Site, caller: User, is_app: bool, body: dict[str, Any]) -> User:
@@ -265,8 +272,10 @@ def _permission_subject(site: Site, caller: User, is_app: bool, body: dict[str, 
     if not account_id or account_id == caller.account_id:
         return caller
     if not is_app and "ADMINISTER" not in global_permissions(site, caller):
-        raise forbidden("You must have the Administer Jira global permission to check the "
-                        "permissions of other users.")
+        raise forbidden(
+            "You must have the Administer Jira global permission to check the "
+            "permissions of other users."
+        )
     subject = site.user(str(account_id))
     if subject is None:
         raise JiraError(400, [f"The user with account ID '{account_id}' does not exist."])
@@ -281,11 +290,13 @@ def _project_grants(site: Site, subject: User, entry: Any) -> list[dict[str, Any
     grants = []
     for permission in [p for p in entry["permissions"] if p]:
         projects = [
-            int(p.id) for pid in project_ids
+            int(p.id)
+            for pid in project_ids
             if (p := site.project(pid)) and p.id == pid and has(site, p, subject, permission)
         ]
         issues = [
-            int(i.id) for iid in issue_ids
+            int(i.id)
+            for iid in issue_ids
             if (i := site.state.issues.get(iid))
             and has(site, site.project_of(i), subject, permission)
         ]
@@ -295,15 +306,17 @@ def _project_grants(site: Site, subject: User, entry: Any) -> list[dict[str, Any
 
 @router.get("/serverInfo")
 async def server_info(site: SiteDep, actor: ActorDep) -> JSONResponse:
-    return ok({
-        "baseUrl": site.base_url,
-        "displayUrl": site.base_url,
-        "version": "1001.0.0-SNAPSHOT",
-        "versionNumbers": [1001, 0, 0],
-        "deploymentType": "Cloud",
-        "buildNumber": int(SERVER_VERSION),
-        "buildDate": jira_time(now()),
-        "serverTime": jira_time(now()),
-        "scmInfo": "simulated",
-        "serverTitle": site.state.title,
-    })
+    return ok(
+        {
+            "baseUrl": site.base_url,
+            "displayUrl": site.base_url,
+            "version": "1001.0.0-SNAPSHOT",
+            "versionNumbers": [1001, 0, 0],
+            "deploymentType": "Cloud",
+            "buildNumber": int(SERVER_VERSION),
+            "buildDate": jira_time(now()),
+            "serverTime": jira_time(now()),
+            "scmInfo": "simulated",
+            "serverTitle": site.state.title,
+        }
+    )

@@ -64,8 +64,9 @@ def switcher(request: Request, site: Site) -> list[dict[str, Any]]:
 
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request, site: SiteDep) -> HTMLResponse:
-    return _render("home.html", site=site, viewer=viewer(request, site),
-                   users=switcher(request, site))
+    return _render(
+        "home.html", site=site, viewer=viewer(request, site), users=switcher(request, site)
+    )
 
 
 @router.get("/browse/{key}", response_class=HTMLResponse)
@@ -73,13 +74,25 @@ async def browse(key: str, request: Request, site: SiteDep) -> HTMLResponse:
     user = viewer(request, site)
     project = site.project(key)
     if project is not None:
-        return _render("project.html", site=site, project=project, viewer=user,
-                       users=switcher(request, site), issues=_project_issues(site, project))
+        return _render(
+            "project.html",
+            site=site,
+            project=project,
+            viewer=user,
+            users=switcher(request, site),
+            issues=_project_issues(site, project),
+        )
     issue = site.issue(key)
     if issue is None:
         raise not_found(f"Issue '{key}' does not exist.")
-    return _render("issue.html", site=site, issue=issue, viewer=user,
-                   users=switcher(request, site), view=_issue_view(site, issue, user))
+    return _render(
+        "issue.html",
+        site=site,
+        issue=issue,
+        viewer=user,
+        users=switcher(request, site),
+        view=_issue_view(site, issue, user),
+    )
 
 
 def _project_issues(site: Site, project: Project) -> list[dict[str, Any]]:
@@ -136,8 +149,16 @@ async def shell(appKey: str, moduleKey: str, request: Request, site: SiteDep) ->
     )
     src = frame_url(site, installation, moduleKey, str(module.get("url", "/")), project, user)
     title = (module.get("name") or {}).get("value", moduleKey)
-    return _render("shell.html", site=site, viewer=user, users=switcher(request, site),
-                   src=src, title=title, project=project, app=installation)
+    return _render(
+        "shell.html",
+        site=site,
+        viewer=user,
+        users=switcher(request, site),
+        src=src,
+        title=title,
+        project=project,
+        app=installation,
+    )
 
 
 def _module(installation: Installation, module_key: str) -> dict[str, Any]:
@@ -170,16 +191,21 @@ def frame_url(
     }
     url += ("&" if "?" in url else "?") + urlencode(context)
     token = shared_secret_token(
-        installation.shared_secret, client_key=installation.client_key,
-        app_base_url=installation.base_url, method="GET", url=url,
+        installation.shared_secret,
+        client_key=installation.client_key,
+        app_base_url=installation.base_url,
+        method="GET",
+        url=url,
         extra={"sub": user.account_id, "context": {}},
     )
     return f"{url}&jwt={token}"
 
 
 def _substitute(template: str, project: Project | None) -> str:
-    values = {"project.key": project.key if project else "",
-              "project.id": project.id if project else ""}
+    values = {
+        "project.key": project.key if project else "",
+        "project.id": project.id if project else "",
+    }
     for name, value in values.items():
         template = template.replace("${" + name + "}", value).replace("{" + name + "}", value)
     return template

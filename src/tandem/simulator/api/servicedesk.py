@@ -19,7 +19,10 @@ def _paged(request: Request, items: list[dict[str, object]]) -> dict[str, object
     start = max(0, integer(request, "start", 0))
     limit = max(1, integer(request, "limit", 50))
     return servicedesk_views.page(
-        items[start : start + limit], start=start, limit=limit, total=len(items),
+        items[start : start + limit],
+        start=start,
+        limit=limit,
+        total=len(items),
         self_url=str(request.url),
     )
 
@@ -112,4 +115,3 @@ async def request_comment(
         raise servicedesk.sd_error(404, f"The comment with ID {commentId} does not exist.")
     expand = set(values(request, "expand"))
     return ok(servicedesk_views.comment(site, issue, note, expand=expand))
-
