@@ -156,3 +156,8 @@ def sync(state: str, side: Side) -> SyncOut:
 )
 def test_row_actions_depend_on_state_and_side(state: str, side: Side, labels: list[str]) -> None:
     assert [a.label for a in actions(sync(state, side))] == labels
+
+
+def test_start_is_offered_once_a_configuration_is_published() -> None:
+    unpublished = actions(sync("accepted", Side.FIRST), published=False)
+    assert [a.label for a in unpublished] == ["Configure", "Monitor", "Delete"]

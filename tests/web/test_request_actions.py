@@ -34,7 +34,7 @@ async def test_the_second_project_views_and_accepts_the_request(stack: Stack) ->
         "Monitor Acme support",
         "Delete Acme support",
     ]
-    assert [b.text() for b in row.find_all("button")] == ["Start Acme support"]
+    assert not row.has("button"), "Start waits for a published configuration"
 
 
 async def test_the_requesting_project_cannot_accept_its_own_request(stack: Stack) -> None:

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from tandem.sync import flows
 from tandem.sync import service as syncs
-from tandem.sync.models import Side, SyncState
+from tandem.sync.models import ConfigKind, Side, SyncState
 from tandem.sync.schemas import SyncOut, SyncSideOut
 from tandem.web.errors import PageRoute
 from tandem.web.page import PageDep
@@ -35,8 +35,9 @@ class Action:
     action: str | None = None
 
 
-def actions(sync: SyncOut) -> list[Action]:
-    """What an admin of this side may do with the synchronization in its state."""
+def actions(sync: SyncOut, published: bool = True) -> list[Action]:
+    """What an admin of this side may do with the synchronization in its state (starting
+    needs a published configuration)."""
     state = SyncState(sync.state)
     found: list[Action] = []
     if state in (SyncState.REQUESTED, SyncState.REJECTED):
@@ -45,7 +46,7 @@ def actions(sync: SyncOut) -> list[Action]:
         found += [Action("Accept", action="accept"), Action("Reject", action="reject")]
     if state in (SyncState.ACCEPTED, SyncState.ACTIVE, SyncState.PAUSED):
         found.append(Action("Configure", page="configure"))
-    if state in (SyncState.ACCEPTED, SyncState.PAUSED):
+    if state in (SyncState.ACCEPTED, SyncState.PAUSED) and published:
         found.append(Action("Start", action="start"))
     if state is SyncState.ACTIVE:
         found.append(Action("Pause", action="pause"))
@@ -67,14 +68,16 @@ async def list_page(page: PageDep) -> HTMLResponse:
         found = await syncs.list_for_project(
             session=session, tenant_id=caller.tenant.id, project_id=caller.project_id
         )
+        published = {
+            sync.id
+            for sync in found
+            if await syncs.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
+        }
     rows = [await flows.describe(page.services, sync, caller) for sync in found]
-    return render(
-        page,
-        "syncs.html",
-        {
-            "rows": rows,
-            "actions": actions,
-            "other_side": other_side,
-            "state_labels": STATE_LABELS,
-        },
-    )
+    context = {
+        "rows": [(row, actions(row, row.id in published)) for row in rows],
+        "other_side": other_side,
+        "state_labels": STATE_LABELS,
+        "home": True,
+    }
+    return render(page, "syncs.html", context)
