@@ -125,3 +125,21 @@ async def test_tandem_copies_are_not_synced_back(stack: Stack) -> None:
 
     assert len(await comments(stack.jira("customer", CUSTOMER_ADMIN), acme_key)) == 1
     assert len(await comments(stack.jira("support", AGENT), sup_key)) == 1
+
+
+async def test_a_new_display_name_reaches_the_headers_of_earlier_copies(stack: Stack) -> None:
+    acme_key, sup_key = await linked_pair(stack)
+    casey = stack.jira("customer", CUSTOMER_ADMIN)
+    await add_comment(casey, acme_key, "Before the wedding.")
+    await stack.settle()
+    user = stack.simulator.site("customer").user(stack.customer.user(CUSTOMER_ADMIN)["accountId"])
+    assert user is not None
+    user.display_name = "Casey Married-Name"
+
+    await add_comment(casey, acme_key, "After the wedding.")
+    await stack.settle()
+
+    copies = await comments(stack.jira("support", AGENT), sup_key)
+    authors = [header.author for c in copies if (header := adf.read_header(c["body"]))]
+    assert authors == ["Casey Married-Name", "Casey Married-Name"]
+    assert texts(copies)[0].endswith("Before the wedding.")

@@ -30,6 +30,7 @@ COMMENT_PROPERTY = "tandem-comment"
 COMMENT_CREATED = "comment_created"
 COMMENT_UPDATED = "comment_updated"
 COMMENT_DELETED = "comment_deleted"
+RENAME_BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,54 @@ class CommentSync:
                 return await self._remove(ctx, ctx.link, record, seen.reason)
             return skipped(seen.reason)
         if record.comment_id(ctx.target) is None:
-            return await self._create(ctx, ctx.link, record, comment)
-        return await self._update(ctx, ctx.link, record, comment)
+            result = await self._create(ctx, ctx.link, record, comment)
+        else:
+            result = await self._update(ctx, ctx.link, record, comment)
+        renamed = await self._refresh_author(ctx, comment)
+        if renamed:
+            return done(f"{result.reason}; renamed the author on {renamed} earlier copies")
+        return result
+
+    async def _refresh_author(self, ctx: Context, comment: Comment) -> int:
+        """Copies whose header names an author by an old display name get the new one."""
+        author = comment.author
+        if not ctx.config.comments.enriched or author is None or not author.display_name:
+            return 0
+        async with self.database.transaction() as session:
+            stale = (
+                await session.execute(
+                    select(CommentLink, IssueLink)
+                    .join(IssueLink, CommentLink.issue_link_id == IssueLink.id)
+                    .where(
+                        IssueLink.synchronization_id == ctx.sync.id,
+                        CommentLink.origin == ctx.source,
+                        CommentLink.author_account_id == author.account_id,
+                        CommentLink.author_name != author.display_name,
+                    )
+                    .limit(RENAME_BATCH)
+                )
+            ).all()
+        client = self._target_client(ctx)
+        where = location(ctx.sync, ctx.source)
+        renamed = 0
+        for record, link in stale:
+            copy_id = record.comment_id(ctx.target)
+            target_issue = str(link.issue_key(ctx.target) or link.issue_id(ctx.target))
+            if copy_id is None:
+                continue
+            copy = await client.get_comment(target_issue, copy_id, properties=False)
+            body = adf.with_header(adf.strip_header(copy.body), author.display_name, where)
+            await client.update_comment(target_issue, copy_id, body)
+            await self._save(
+                record,
+                target=ctx.target,
+                copy_id=copy_id,
+                body_hash=value_hash(body),
+                author=author.account_id,
+                author_name=author.display_name,
+            )
+            renamed += 1
+        return renamed
 
     async def _observe(self, ctx: Context, link: IssueLink, comment_id: str) -> CommentLink | None:
         """The comment's link row, made if new; None if this event is older than one seen."""
