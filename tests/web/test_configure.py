@@ -45,6 +45,7 @@ async def tab(admin: Admin, sync_id: int, name: str) -> Element:
 def saved(response: httpx.Response) -> None:
     assert response.status_code == 303, response.text
     assert "notice=saved" in response.headers["location"]
+    assert response.headers["referrer-policy"] == "no-referrer"
 
 
 def options(select: Element) -> list[tuple[str, str]]:
@@ -322,12 +323,13 @@ async def test_status_mappings_and_removing_items(stack: Stack) -> None:
         "Work in progress (10011)",
     ]
 
-    saved(
-        await casey.post(
-            f"/ui/syncs/{sync_id}/draft/remove",
-            {"section": "statuses", "index": "0", "tab": "statuses"},
-        )
+    removed = await casey.post(
+        f"/ui/syncs/{sync_id}/draft/remove",
+        {"section": "statuses", "index": "0", "tab": "statuses"},
     )
+    page = main((await casey.follow(removed)).text)
+    assert page.find("p", class_="notice").text() == "Removed from the draft."
+    assert page.find("a", aria_current="page").text() == "Status Mapping"
     assert (await draft(stack, sync_id))["statuses"] == []
     response = await casey.post(
         f"/ui/syncs/{sync_id}/draft/remove",

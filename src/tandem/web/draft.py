@@ -29,12 +29,14 @@ router = APIRouter(route_class=PageRoute)
 PREFIX = "/ui/syncs/{sync_id:int}/draft"
 
 
-async def save(page: Page, config: Configuring, new: SyncConfig, tab: str) -> Response:
+async def save(
+    page: Page, config: Configuring, new: SyncConfig, tab: str, notice: str = "saved"
+) -> Response:
     async with page.services.database.transaction() as session:
         await syncs.replace_draft(
             session=session, sync=config.sync, config=new, account_id=page.caller.account_id
         )
-    return redirect(page, f"/ui/syncs/{config.sync.id}/configure", tab=tab, notice="saved")
+    return redirect(page, f"/ui/syncs/{config.sync.id}/configure", tab=tab, notice=notice)
 
 
 def text(form: FormData, name: str) -> str:
@@ -171,7 +173,7 @@ async def remove(sync_id: int, page: FormPageDep) -> Response:
         new = forms.remove(config.draft, text(form, "section"), position)
     except FormError as exc:
         return _tab(page, config, tab, form, exc)
-    return await save(page, config, new, tab)
+    return await save(page, config, new, tab, notice="removed")
 
 
 def _metas(config: Configuring) -> tuple[ProjectMeta, ProjectMeta]:

@@ -27,7 +27,7 @@ NOTICES = {
     "accepted": "Request accepted. Configure the synchronization, publish it, then start it.",
     "rejected": "Request rejected.",
     "started": "The synchronization is running.",
-    "paused": "The synchronization is paused. Changes made meanwhile are caught up on restart.",
+    "paused": "The synchronization is paused: nothing is synchronized until it is started again.",
     "deleted": "The synchronization was deleted.",
     "saved": "Draft saved.",
     "removed": "Removed from the draft.",
