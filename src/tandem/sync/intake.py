@@ -1,4 +1,4 @@
-"""Intake: turn a verified webhook into stored events, one per active synchronization."""
+"""Intake: turn a verified webhook into stored events, one per synchronization it concerns."""
 
 from __future__ import annotations
 
@@ -37,13 +37,13 @@ async def store(
     identifier: str | None,
     redelivered: bool,
 ) -> list[Event]:
-    """Store the webhook for every active synchronization of its project; duplicates are
-    dropped here, so a redelivery is stored once."""
+    """Store the webhook for every running or paused synchronization of its project;
+    duplicates are dropped here, so a redelivery is stored once."""
     project_id = webhook.project_id
     if webhook.issue is None or project_id is None:
         return []
     stored = []
-    for sync in await syncs.active_for_project(
+    for sync in await syncs.receiving_for_project(
         session=session, tenant_id=tenant.id, project_id=project_id
     ):
         side = sync.side_of(tenant.id, project_id)

@@ -179,9 +179,12 @@ async def counts(*, session: AsyncSession, sync: Synchronization) -> dict[str, i
 
 
 async def pending_count(*, session: AsyncSession) -> int:
-    """Events still to apply, across every synchronization."""
+    """Events still to apply, across every active synchronization."""
     open_statuses = (EventStatus.PENDING, EventStatus.PROCESSING)
+    active = select(Synchronization.id).where(Synchronization.state == SyncState.ACTIVE)
     total = await session.scalar(
-        select(func.count(Event.id)).where(Event.status.in_(open_statuses))
+        select(func.count(Event.id)).where(
+            Event.status.in_(open_statuses), Event.synchronization_id.in_(active)
+        )
     )
     return int(total or 0)

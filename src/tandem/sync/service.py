@@ -123,11 +123,13 @@ async def list_for_project(
     return list((await session.scalars(query)).all())
 
 
-async def active_for_project(
+async def receiving_for_project(
     *, session: AsyncSession, tenant_id: int, project_id: str
 ) -> list[Synchronization]:
+    """Synchronizations that keep this project's events: active ones, and paused ones (their
+    events wait in the queue until they are started again)."""
     syncs = await list_for_project(session=session, tenant_id=tenant_id, project_id=project_id)
-    return [sync for sync in syncs if sync.state is SyncState.ACTIVE]
+    return [sync for sync in syncs if sync.state in (SyncState.ACTIVE, SyncState.PAUSED)]
 
 
 async def list_active(*, session: AsyncSession) -> list[Synchronization]:
