@@ -1,0 +1,135 @@
+"""The webhook receiver over HTTP: authenticated like Jira, stored before the answer, once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from tandem.connect.jwt import CONTEXT_QSH
+from tandem.store.db import Database
+from tandem.sync.models import Event, Synchronization, SyncState
+from tandem.tenants import service as tenants
+from tests.conftest import APP_BASE_URL
+from tests.support.connect import JiraSite, RsaKey
+from tests.sync import factories
+
+WEBHOOKS = Path(__file__).resolve().parents[3] / "shared" / "specs" / "webhooks"
+PATH = "/webhooks/jira"
+
+
+def captured(name: str) -> dict[str, Any]:
+    return dict(json.loads((WEBHOOKS / name).read_text()))
+
+
+@pytest.fixture
+async def site(client: httpx.AsyncClient, rsa_key: RsaKey, database: Database) -> JiraSite:
+    site = JiraSite(app_base_url=APP_BASE_URL)
+    token = site.install_token(rsa_key, "/installed")
+    response = await client.post(
+        "/installed",
+        json=site.lifecycle_body("installed"),
+        headers={"Authorization": f"JWT {token}"},
+    )
+    assert response.status_code == 204
+    async with database.transaction() as session:
+        tenant = await tenants.get_by_client_key(session=session, client_key=site.client_key)
+    assert tenant is not None
+    support = await factories.tenant(database, "https://support.atlassian.net")
+    # The captured comment payload is from project 10000 on this site.
+    sync = await factories.synchronization(database, tenant, support)
+    async with database.transaction() as session:
+        stored = await session.get(Synchronization, sync.id)
+        assert stored is not None
+        stored.state = SyncState.ACTIVE
+    return site
+
+
+async def deliver(
+    client: httpx.AsyncClient,
+    site: JiraSite,
+    payload: dict[str, Any],
+    *,
+    identifier: str = "wh-1",
+    token: str | None = None,
+) -> httpx.Response:
+    token = token if token is not None else site.request_token("POST", PATH)
+    return await client.post(
+        PATH,
+        content=json.dumps(payload),
+        headers={
+            "Authorization": f"JWT {token}",
+            "Content-Type": "application/json",
+            "X-Atlassian-Webhook-Identifier": identifier,
+        },
+    )
+
+
+async def stored_events(database: Database) -> int:
+    async with database.transaction() as session:
+        return int(await session.scalar(select(func.count(Event.id))) or 0)
+
+
+async def test_a_webhook_is_stored_before_it_is_acknowledged(
+    client: httpx.AsyncClient, site: JiraSite, database: Database
+) -> None:
+    response = await deliver(client, site, captured("comment_created.jsdPublic.cloud.json"))
+
+    assert response.status_code == 204, response.text
+    async with database.transaction() as session:
+        (event,) = (await session.scalars(select(Event))).all()
+    assert event.webhook_event == "comment_created"
+    assert event.comment_id == "10019"
+    assert event.status.value == "pending"
+
+
+async def test_a_redelivery_is_stored_once(
+    client: httpx.AsyncClient, site: JiraSite, database: Database
+) -> None:
+    payload = captured("comment_created.jsdPublic.cloud.json")
+    for _ in range(3):
+        assert (await deliver(client, site, payload)).status_code == 204
+    assert await stored_events(database) == 1
+    assert (await deliver(client, site, payload, identifier="wh-2")).status_code == 204
+    assert await stored_events(database) == 2
+
+
+async def test_a_webhook_for_a_project_without_synchronization_is_acknowledged_and_dropped(
+    client: httpx.AsyncClient, site: JiraSite, database: Database
+) -> None:
+    payload = captured("jira_issue_created.cloud.json")  # project 10008
+    assert (await deliver(client, site, payload)).status_code == 204
+    assert await stored_events(database) == 0
+
+
+@pytest.mark.parametrize(
+    ("make_token", "reason"),
+    [
+        (lambda s: "", "no JWT"),
+        (lambda s: s.request_token("POST", PATH, qsh=CONTEXT_QSH), "context token"),
+        (lambda s: s.request_token("POST", PATH, secret="w" * 40), "signature"),
+        (lambda s: s.request_token("POST", "/webhooks/other"), "qsh"),
+        (lambda s: s.request_token("POST", PATH, expires_in=-300), "expired"),
+    ],
+    ids=["missing-token", "context-qsh", "wrong-secret", "wrong-qsh", "expired"],
+)
+async def test_unauthenticated_webhooks_are_refused_and_not_stored(
+    client: httpx.AsyncClient, site: JiraSite, database: Database, make_token: Any, reason: str
+) -> None:
+    payload = captured("comment_created.jsdPublic.cloud.json")
+    response = await deliver(client, site, payload, token=make_token(site))
+    assert response.status_code == 401
+    assert reason in response.json()["error"]
+    assert await stored_events(database) == 0
+
+
+async def test_a_body_that_is_not_a_webhook_is_a_bad_request(
+    client: httpx.AsyncClient, site: JiraSite, database: Database
+) -> None:
+    response = await deliver(client, site, {"hello": "world"})
+    assert response.status_code == 400
+    assert "not a Jira webhook" in response.json()["error"]
