@@ -19,6 +19,7 @@ from tandem.settings import Settings
 from tandem.sync.service import SyncError
 from tandem.sync.views import router as api_router
 from tandem.web.health import router as health_router
+from tandem.web.metrics import router as metrics_router
 from tandem.web.ui import router as ui_router
 from tandem.web.webhooks import router as webhooks_router
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(SyncError, _sync_error)
     app.add_exception_handler(JiraError, _jira_error)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(connect_router)
     app.include_router(ui_router)
     app.include_router(webhooks_router)

@@ -201,3 +201,21 @@ async def test_reconciliation_finds_changes_whose_webhooks_were_lost(stack: Stac
 
     (request,) = await project_issues(stack.jira("support", AGENT), "SUP")
     assert request["fields"]["summary"] == "Lost webhook"
+
+
+async def test_metrics_count_events_and_jira_calls_without_naming_sites(stack: Stack) -> None:
+    await power_customer_sync(stack)
+    await create_issue(stack.jira("customer", CUSTOMER_ADMIN), "Task", "Counted")
+    await stack.settle()
+
+    async with httpx.AsyncClient(base_url=stack.tandem_url) as tandem:
+        response = await tandem.get("/metrics")
+
+    assert response.status_code == 200
+    lines = response.text.splitlines()
+    assert 'tandem_events{status="done"} 1.0' in lines
+    assert 'tandem_synchronizations{state="active"} 1.0' in lines
+    creates = [line for line in lines if 'endpoint="POST /rest/api/3/issue"' in line]
+    assert len(creates) == 1 and creates[0].startswith("tandem_jira_calls_total{")
+    assert creates[0].endswith(" 1.0") and 'status="201"' in creates[0]
+    assert "127.0.0.1" not in response.text

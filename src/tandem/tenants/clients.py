@@ -6,6 +6,7 @@ import httpx
 
 from tandem.jira.auth import ConnectJwtAuth
 from tandem.jira.client import JiraClient
+from tandem.jira.stats import ClientStats
 from tandem.store.secrets import SecretBox
 from tandem.tenants import service as tenants
 from tandem.tenants.models import Tenant
@@ -36,8 +37,9 @@ class TenantClients:
         self._clients[tenant.id] = (version, client)
         return client
 
-    def stats(self) -> dict[str, object]:
-        return {client.base_url: client.stats.snapshot() for _, client in self._clients.values()}
+    def stats(self) -> dict[int, ClientStats]:
+        """Each tenant's call counters, by tenant id."""
+        return {tenant_id: client.stats for tenant_id, (_, client) in self._clients.items()}
 
     async def aclose(self) -> None:
         for _, client in self._clients.values():
