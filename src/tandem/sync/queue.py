@@ -94,18 +94,34 @@ def _claimable(now: datetime) -> object:
 
 
 async def claim(*, session: AsyncSession, limit: int) -> list[Event]:
-    """Up to ``limit`` events that are due, each the oldest open one of its order key."""
+    """Up to ``limit`` events that are due, each the oldest open one of its order key.
+
+    Each candidate is taken with a conditional UPDATE that repeats the conditions, so that two
+    workers never both take one event, even where the database cannot lock rows (SQLite).
+    """
     now = utcnow()
-    query = select(Event).where(_claimable(now)).order_by(Event.id).limit(limit)  # type: ignore[arg-type]
+    query = select(Event.id).where(_claimable(now)).order_by(Event.id).limit(limit)  # type: ignore[arg-type]
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Event)
-    events = list((await session.scalars(query)).all())
-    for event in events:
-        event.status = EventStatus.PROCESSING
-        event.claimed_at = now
-        event.attempts += 1
-    await session.flush()
-    return events
+    claimed = []
+    for event_id in (await session.scalars(query)).all():
+        taken = await session.execute(
+            update(Event)
+            .where(Event.id == event_id, _claimable(now))  # type: ignore[arg-type]
+            .values(status=EventStatus.PROCESSING, claimed_at=now, attempts=Event.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:  # type: ignore[attr-defined]
+            claimed.append(event_id)
+    if not claimed:
+        return []
+    events = await session.scalars(
+        select(Event)
+        .where(Event.id.in_(claimed))
+        .order_by(Event.id)
+        .execution_options(populate_existing=True)
+    )
+    return list(events.all())
 
 
 def retry_delay(attempts: int) -> float:
