@@ -14,7 +14,6 @@ from tandem.sync.metadata import FieldInfo, ProjectMeta
 from tandem.sync.models import Side
 from tandem.sync.schemas import (
     CommentRule,
-    CommentSettings,
     DefaultValue,
     Direction,
     FieldMapping,
@@ -210,17 +209,6 @@ def comment_rule(enabled: bool, create_as: str, source_filter: str) -> CommentRu
     except ValidationError as exc:
         message = "Choose how comments are created and which are sent."
         raise FormError({"comments": message}) from exc
-
-
-def comment_settings(
-    enabled: bool, enriched: bool, first_to_second: CommentRule, second_to_first: CommentRule
-) -> CommentSettings:
-    return CommentSettings(
-        enabled=enabled,
-        enriched=enriched,
-        first_to_second=first_to_second,
-        second_to_first=second_to_first,
-    )
 
 
 def status_mapping(
