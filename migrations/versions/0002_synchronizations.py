@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-25 07:04:51.101871
+Create Date: 2026-11-25 07:36:04.128138
 """
 
 from __future__ import annotations
@@ -219,6 +219,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("found", sa.Integer(), nullable=False),
         sa.Column("queued", sa.Integer(), nullable=False),
+        sa.Column("created", sa.Integer(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),

@@ -155,7 +155,7 @@ async def test_suggestions_offer_fields_present_on_both_sides(stack: Stack) -> N
     assert "customfield_10010" not in ids
 
 
-async def test_initial_sync_copies_existing_issues_and_their_comments_in_order(
+async def test_initial_sync_copies_existing_issues_in_bulk_and_their_comments_in_order(
     stack: Stack,
 ) -> None:
     casey = stack.jira("customer", CUSTOMER_ADMIN)
@@ -180,8 +180,9 @@ async def test_initial_sync_copies_existing_issues_and_their_comments_in_order(
         "third",
     ]
     (run,) = (await customer.get(f"/api/synchronizations/{sync_id}/runs")).json()
-    assert run["status"] == "finished" and run["found"] == 1
-    assert run["events"] == {"done": 1}
+    assert run["status"] == "finished"
+    assert (run["found"], run["created"]) == (1, 1)
+    assert run["events"] == {"done": 1}  # the copy of the existing comments
 
 
 async def test_reconciliation_finds_changes_whose_webhooks_were_lost(stack: Stack) -> None:
@@ -219,3 +220,34 @@ async def test_metrics_count_events_and_jira_calls_without_naming_sites(stack: S
     assert len(creates) == 1 and creates[0].startswith("tandem_jira_calls_total{")
     assert creates[0].endswith(" 1.0") and 'status="201"' in creates[0]
     assert "127.0.0.1" not in response.text
+
+
+async def test_initial_sync_of_many_issues_uses_bulk_create_and_never_duplicates(
+    stack: Stack,
+) -> None:
+    casey = stack.jira("customer", CUSTOMER_ADMIN)
+    for number in range(60):
+        await create_issue(casey, ("Task", "Bug")[number % 2], f"Existing {number}")
+    await stack.settle()  # their webhooks arrive before the synchronization exists
+    sync_id = await power_customer_sync(stack)
+    customer = await stack.api("customer", "ACME", CUSTOMER_ADMIN)
+    async with httpx.AsyncClient(base_url=stack.sim_url) as control:
+        await control.post("/_sim/counters/reset")
+
+    for _ in range(2):  # the second run finds every issue linked already
+        started = await customer.post(f"/api/synchronizations/{sync_id}/initial-sync", json={})
+        assert started.status_code == 202
+        await stack.settle()
+        await stack.settle()
+
+    requests = await project_issues(stack.jira("support", AGENT), "SUP")
+    assert sorted(r["fields"]["summary"] for r in requests) == sorted(
+        f"Existing {n}" for n in range(0, 60, 2)
+    )
+    async with httpx.AsyncClient(base_url=stack.sim_url) as control:
+        counters = (await control.get("/sites/support/_sim/counters")).json()
+    assert sum(counters.get("POST /rest/api/3/issue/bulk", {}).values()) == 1
+    assert "POST /rest/api/3/issue" not in counters
+    second, first = (await customer.get(f"/api/synchronizations/{sync_id}/runs")).json()
+    assert (first["found"], first["created"]) == (30, 30)
+    assert (second["found"], second["created"]) == (30, 0)

@@ -45,10 +45,6 @@ class Context:
     def target(self) -> Side:
         return self.event.side.other
 
-    def peer_tag(self, source_issue_id: str) -> str:
-        """What the copy of a source issue carries in its link property."""
-        return f"{self.sync.id}:{self.source.value}:{source_issue_id}"
-
 
 def now_ms() -> int:
     return int(time.time() * 1000)

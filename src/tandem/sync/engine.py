@@ -13,15 +13,15 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from tandem.connect.descriptor import ISSUE_LINK_PROPERTY
 from tandem.jira.client import JiraClient
 from tandem.jira.errors import JiraBadRequest, JiraPermissionError
-from tandem.jira.schemas import CreatedIssue, Issue
+from tandem.jira.schemas import CreatedIssue
 from tandem.jira.webhooks import WebhookEvent
 from tandem.store.base import utcnow
 from tandem.store.db import Database
-from tandem.sync import mapping, queue
+from tandem.sync import linkprop, mapping, queue
 from tandem.sync import service as syncs
+from tandem.sync.bulk import INITIAL_COMMENTS
 from tandem.sync.comments import CommentSync
 from tandem.sync.context import Context, Result, done, find_link, now_ms, skipped
 from tandem.sync.failures import NOT_ON_SCREEN, SyncFailure, classify
@@ -42,19 +42,6 @@ log = logging.getLogger(__name__)
 ISSUE_CREATED = "jira:issue_created"
 ISSUE_UPDATED = "jira:issue_updated"
 ISSUE_DELETED = "jira:issue_deleted"
-
-
-def source_issue(issue: Issue) -> mapping.SourceIssue:
-    fields = issue.fields
-    values = {**(fields.model_extra or {}), **fields.model_dump(exclude_none=True)}
-    values["description"] = fields.description
-    return mapping.SourceIssue(
-        id=issue.id,
-        key=issue.key,
-        project_id=fields.project.id if fields.project else "",
-        issue_type_id=fields.issuetype.id if fields.issuetype else "",
-        fields=values,
-    )
 
 
 class Engine:
@@ -95,6 +82,8 @@ class Engine:
             return skipped("change made by Tandem itself")
         if loaded.webhook.is_comment_event:
             return await self.comments.apply(loaded)
+        if event.webhook_event == INITIAL_COMMENTS:
+            return await self._initial_comments(loaded)
         if event.webhook_event == ISSUE_DELETED:
             return await self._issue_deleted(loaded)
         return await self._issue_changed(loaded)
@@ -144,7 +133,7 @@ class Engine:
     async def _issue_changed(self, ctx: Context) -> Result:
         if ctx.webhook.issue is None:
             return skipped("the webhook carries no issue")
-        issue = source_issue(ctx.webhook.issue)
+        issue = mapping.source_issue(ctx.webhook.issue)
         if ctx.link is not None and ctx.link.issue_id(ctx.target) is not None:
             return await self._update(ctx, issue, ctx.link)
         return await self.create(ctx, issue)
@@ -162,7 +151,8 @@ class Engine:
         client = self.client(ctx.sync, ctx.target)
         found = await self._find_copy(ctx, client, issue) if may_exist else None
         created = found or await client.create_issue(
-            write.fields, properties={ISSUE_LINK_PROPERTY: self._link_property(ctx, issue)}
+            write.fields,
+            properties={linkprop.KEY: linkprop.value(ctx.sync, ctx.source, issue.id, issue.key)},
         )
         async with self.database.transaction() as session:
             link = await session.get(IssueLink, link_id)
@@ -193,20 +183,10 @@ class Engine:
         )
         return link_id, may_exist
 
-    def _link_property(self, ctx: Context, issue: mapping.SourceIssue) -> dict[str, Any]:
-        return {
-            "peers": [ctx.peer_tag(issue.id)],
-            "synchronization": ctx.sync.id,
-            "source": {"side": ctx.source.value, "issueId": issue.id, "issueKey": issue.key},
-        }
-
     async def _find_copy(
         self, ctx: Context, client: JiraClient, issue: mapping.SourceIssue
     ) -> CreatedIssue | None:
-        jql = (
-            f"project = {ctx.sync.project_id(ctx.target)} AND "
-            f'issue.property[{ISSUE_LINK_PROPERTY}].peers = "{ctx.peer_tag(issue.id)}"'
-        )
+        jql = linkprop.copies_jql(ctx.sync, ctx.source, [issue.id])
         async for found in client.search(jql, fields=("summary",)):
             return CreatedIssue(id=found.id, key=found.key)
         return None
@@ -279,6 +259,12 @@ class Engine:
             return f"no transition of {target_key} leads to status {wanted}"
         await client.transition_issue(target_key, match.id)
         return f"moved {target_key} to {wanted}"
+
+    async def _initial_comments(self, ctx: Context) -> Result:
+        if ctx.link is None or ctx.link.issue_id(ctx.target) is None:
+            return skipped("the issue is not linked")
+        copied = await self.comments.initial_sync(ctx, ctx.link.id)
+        return done(f"copied {copied} existing comments to {ctx.link.issue_key(ctx.target)}")
 
     async def _issue_deleted(self, ctx: Context) -> Result:
         if ctx.link is None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tandem.jira import adf
+from tandem.jira.schemas import Issue
 from tandem.sync.models import Side
 from tandem.sync.schemas import FieldMapping, SyncConfig
 
@@ -158,6 +159,20 @@ def record_write(
         entry["hash"] = digest
         entry[f"{target.value}_written_ms"] = written_ms
     return state
+
+
+def source_issue(issue: Issue) -> SourceIssue:
+    """The parts of a Jira issue (webhook or search result) the mapping reads."""
+    fields = issue.fields
+    values: dict[str, Any] = {**(fields.model_extra or {}), **fields.model_dump(exclude_none=True)}
+    values["description"] = fields.description
+    return SourceIssue(
+        id=issue.id,
+        key=issue.key,
+        project_id=fields.project.id if fields.project else "",
+        issue_type_id=fields.issuetype.id if fields.issuetype else "",
+        fields=values,
+    )
 
 
 def changed_field_ids(changelog: dict[str, Any] | None) -> set[str] | None:

@@ -260,5 +260,6 @@ class SyncRun(Timestamps, Base):
     status: Mapped[str] = mapped_column(String(16), default="running")
     found: Mapped[int] = mapped_column(default=0)
     queued: Mapped[int] = mapped_column(default=0)
+    created: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None]

@@ -4,9 +4,7 @@ every change takes the same path through the engine (and the same duplicate chec
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,8 +13,9 @@ from tandem.jira.client import JiraClient
 from tandem.jira.schemas import Issue
 from tandem.store.base import utcnow
 from tandem.store.db import Database
-from tandem.sync import queue
 from tandem.sync import service as syncs
+from tandem.sync.bulk import ISSUE_UPDATED, BulkCopier, queue_issue_event
+from tandem.sync.context import find_link
 from tandem.sync.models import ConfigKind, Event, RunKind, Side, Synchronization, SyncRun
 from tandem.sync.schemas import SyncConfig
 from tandem.tenants.clients import TenantClients
@@ -24,6 +23,7 @@ from tandem.tenants.clients import TenantClients
 ISSUE_FIELDS = ("summary", "description", "issuetype", "project", "status", "updated")
 # JQL search in Jira Cloud is eventually consistent: look back further than the last pass.
 RECONCILE_OVERLAP = timedelta(minutes=5)
+BATCH_SIZE = 50  # what one bulk create takes
 
 
 def source_jql(
@@ -41,41 +41,16 @@ def source_jql(
     return jql + " ORDER BY created ASC"
 
 
-def _payload(issue: Issue) -> dict[str, Any]:
-    return {
-        "webhookEvent": "jira:issue_updated",
-        "timestamp": int(time.time() * 1000),
-        "issue": issue.model_dump(by_alias=True, mode="json", exclude_none=True),
-    }
-
-
 def _fields(config: SyncConfig, side: Side) -> list[str]:
     mapped = {m.field(side).id for m in config.field_mappings(side)}
     return sorted(set(ISSUE_FIELDS) | mapped)
-
-
-async def _queue_issue(
-    session: AsyncSession, sync: Synchronization, side: Side, issue: Issue, prefix: str
-) -> bool:
-    updated = issue.fields.updated.isoformat() if issue.fields.updated else "-"
-    new = queue.NewEvent(
-        side=side,
-        dedupe_key=f"{prefix}:{side.value}:{issue.id}:{updated}",
-        webhook_event="jira:issue_updated",
-        issue_id=issue.id,
-        issue_key=issue.key,
-        comment_id=None,
-        actor_account_id=None,
-        payload=_payload(issue),
-        redelivered=True,
-    )
-    return await queue.enqueue(session=session, sync=sync, new=new) is not None
 
 
 class Runner:
     def __init__(self, *, database: Database, clients: TenantClients) -> None:
         self.database = database
         self.clients = clients
+        self.bulk = BulkCopier(database=database, clients=clients)
 
     async def run(
         self,
@@ -104,7 +79,7 @@ class Runner:
             for side in Side:
                 jql = source_jql(sync, config, side, extra_jql)
                 if jql is not None:
-                    await self._pass(sync, side, jql, _fields(config, side), prefix, run_id)
+                    await self._pass(sync, config, side, jql, prefix, run_id)
         except Exception as exc:
             await self._finish(run_id, error=str(exc))
             raise
@@ -113,20 +88,58 @@ class Runner:
     async def _pass(
         self,
         sync: Synchronization,
+        config: SyncConfig,
         side: Side,
         jql: str,
-        fields: list[str],
         prefix: str,
         run_id: int,
     ) -> None:
         client: JiraClient = self.clients.for_tenant(sync.tenant(side))
-        async for issue in client.search(jql, fields=fields):
-            async with self.database.transaction() as session:
-                queued = await _queue_issue(session, sync, side, issue, prefix)
-                run = await session.get(SyncRun, run_id)
-                assert run is not None
-                run.found += 1
-                run.queued += int(queued)
+        batch: list[Issue] = []
+        async for issue in client.search(jql, fields=_fields(config, side)):
+            batch.append(issue)
+            if len(batch) == BATCH_SIZE:
+                await self._batch(sync, config, side, batch, prefix, run_id)
+                batch = []
+        if batch:
+            await self._batch(sync, config, side, batch, prefix, run_id)
+
+    async def _batch(
+        self,
+        sync: Synchronization,
+        config: SyncConfig,
+        side: Side,
+        issues: list[Issue],
+        prefix: str,
+        run_id: int,
+    ) -> None:
+        """Linked issues get an event (the engine compares them); unlinked ones are copied in
+        bulk by an initial sync, or get an event too during reconciliation."""
+        initial = not prefix.startswith(RunKind.RECONCILE.value)
+        unlinked: list[Issue] = []
+        queued = 0
+        async with self.database.transaction() as session:
+            for issue in issues:
+                link = await find_link(session, sync.id, side, issue.id)
+                if initial and (link is None or link.issue_id(side.other) is None):
+                    unlinked.append(issue)
+                    continue
+                updated = issue.fields.updated.isoformat() if issue.fields.updated else "-"
+                queued += await queue_issue_event(
+                    session,
+                    sync,
+                    side,
+                    issue,
+                    event=ISSUE_UPDATED,
+                    dedupe_key=f"{prefix}:{side.value}:{issue.id}:{updated}",
+                )
+        created = await self.bulk.copy(sync, config, side, unlinked, prefix) if unlinked else 0
+        async with self.database.transaction() as session:
+            run = await session.get(SyncRun, run_id)
+            assert run is not None
+            run.found += len(issues)
+            run.queued += queued
+            run.created += created
 
     async def _finish(self, run_id: int, *, error: str | None) -> SyncRun:
         async with self.database.transaction() as session:

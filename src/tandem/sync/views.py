@@ -216,6 +216,7 @@ async def list_runs(sync: SyncDep, services: ServicesDep) -> list[dict[str, Any]
                 "jql": run.jql,
                 "found": run.found,
                 "queued": run.queued,
+                "created": run.created,
                 "error": run.error,
                 "events": await runs.progress(session=session, run=run),
                 "started_at": run.created_at.isoformat(),

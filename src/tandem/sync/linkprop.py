@@ -1,0 +1,33 @@
+"""The entity property every copy Tandem creates carries: which issue it is a copy of.
+
+``peers`` holds "<synchronization>:<side>:<source issue id>" and is indexed (see the
+descriptor's jiraEntityProperties), so a JQL search finds the copy of a source issue even when
+Tandem's own record of the link is gone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tandem.connect.descriptor import ISSUE_LINK_PROPERTY
+from tandem.sync.models import Side, Synchronization
+
+KEY = ISSUE_LINK_PROPERTY
+
+
+def peer_tag(sync: Synchronization, source: Side, issue_id: str) -> str:
+    return f"{sync.id}:{source.value}:{issue_id}"
+
+
+def value(sync: Synchronization, source: Side, issue_id: str, issue_key: str) -> dict[str, Any]:
+    return {
+        "peers": [peer_tag(sync, source, issue_id)],
+        "synchronization": sync.id,
+        "source": {"side": source.value, "issueId": issue_id, "issueKey": issue_key},
+    }
+
+
+def copies_jql(sync: Synchronization, source: Side, issue_ids: list[str]) -> str:
+    """Issues of the other project that are copies of any of ``issue_ids``."""
+    tags = ", ".join(f'"{peer_tag(sync, source, issue_id)}"' for issue_id in issue_ids)
+    return f"project = {sync.project_id(source.other)} AND issue.property[{KEY}].peers in ({tags})"
