@@ -20,6 +20,8 @@ COMMON = [
     FieldInfo(id="duedate", name="Due date", type="date"),
     FieldInfo(id="labels", name="Labels", type="array", items="string"),
     FieldInfo(id="assignee", name="Assignee", type="user"),
+    FieldInfo(id="created", name="Created", type="datetime"),
+    FieldInfo(id="customfield_10050", name="Team", type="string", editable=False),
     FieldInfo(
         id="customfield_10010",
         name="Request Type",

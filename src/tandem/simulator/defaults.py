@@ -54,6 +54,10 @@ def workflow(project_type: ProjectType) -> Workflow:
     )
 
 
+# Fields Jira sets itself: not orderable, so no screen or edit can hold them.
+_SET_BY_JIRA = frozenset({"creator", "created", "updated", "resolutiondate"})
+
+
 def _system(
     field_id: str, name: str, schema_type: str, *, clauses: list[str] | None = None, **extra: str
 ) -> FieldDef:
@@ -62,6 +66,7 @@ def _system(
         name=name,
         type_schema={"type": schema_type, "system": field_id, **extra},
         clause_names=clauses if clauses is not None else [field_id],
+        orderable=field_id not in _SET_BY_JIRA,
     )
 
 

@@ -16,6 +16,24 @@ SERVICE_DESK = "service_desk"
 # Fields Tandem knows how to carry, by schema type.
 SYNCABLE_TYPES = frozenset({"string", "date", "datetime", "number", "priority", "option", "array"})
 SYSTEM_FIELDS = ("summary", "description", "priority", "labels", "duedate")
+# Set by Jira itself, or carried another way (status by transitions, type by the mappings).
+NOT_MAPPABLE = frozenset(
+    {
+        "created",
+        "updated",
+        "resolutiondate",
+        "lastViewed",
+        "statuscategorychangedate",
+        "creator",
+        "status",
+        "issuetype",
+        "project",
+        "issuekey",
+        "comment",
+        "resolution",
+        "workratio",
+    }
+)
 
 
 class FieldInfo(BaseModel):
@@ -24,6 +42,7 @@ class FieldInfo(BaseModel):
     type: str
     items: str | None = None
     custom: str | None = None
+    editable: bool = True
 
     @property
     def ref(self) -> Ref:
@@ -68,6 +87,7 @@ async def read_project(client: JiraClient, project_id: str) -> ProjectMeta:
             type=f.type_schema.type if f.type_schema else "any",
             items=f.type_schema.items if f.type_schema else None,
             custom=f.type_schema.custom if f.type_schema else None,
+            editable=f.orderable,
         )
         for f in await client.get_fields()
     ]
@@ -189,6 +209,10 @@ def validate(config: SyncConfig, first: ProjectMeta, second: ProjectMeta) -> lis
     return Checker(first=first, second=second).check(config)
 
 
+def _mappable(info: FieldInfo) -> bool:
+    return info.editable and info.id not in NOT_MAPPABLE
+
+
 def suggestions(first: ProjectMeta, second: ProjectMeta) -> list[FieldMapping]:
     """Fields on both sides (same id, or same name) with compatible types that Tandem can carry."""
     found = []
@@ -197,7 +221,7 @@ def suggestions(first: ProjectMeta, second: ProjectMeta) -> list[FieldMapping]:
         right = second.field(left.id) or by_name.get(left.name.casefold())
         if right is None or not left.compatible(right) or left.type not in SYNCABLE_TYPES:
             continue
-        if left.custom == REQUEST_TYPE_SCHEMA:
+        if left.custom == REQUEST_TYPE_SCHEMA or not _mappable(left) or not _mappable(right):
             continue
         found.append(FieldMapping(direction=Direction.BOTH, first=left.ref, second=right.ref))
     order = {field_id: index for index, field_id in enumerate(SYSTEM_FIELDS)}
