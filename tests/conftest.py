@@ -18,7 +18,7 @@ from tandem.settings import Settings
 from tandem.store import migrate
 from tandem.store.db import Database, sync_url
 from tandem.store.models import metadata
-from tests.support.connect import KeyServer, RsaKey
+from tests.support.connect import JiraSite, KeyServer, RsaKey
 from tests.support.servers import serve
 
 BACKENDS = ("sqlite", "postgresql")
@@ -141,3 +141,11 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url=APP_BASE_URL) as http:
         yield http
+
+
+@pytest.fixture
+async def installed_site(client: httpx.AsyncClient, rsa_key: RsaKey) -> JiraSite:
+    """A Jira site that installed the app through a signed ``installed`` callback."""
+    site = JiraSite(app_base_url=APP_BASE_URL)
+    assert (await site.post_lifecycle(client, rsa_key, "installed")).status_code == 204
+    return site

@@ -6,23 +6,14 @@ import httpx
 import pytest
 
 from tandem.connect.jwt import CONTEXT_QSH
-from tests.conftest import APP_BASE_URL
 from tests.support.connect import JiraSite, RsaKey
 
 PAGE = "/ui/project?projectKey=ACME&projectId=10000&xdm_e=https%3A%2F%2Facme.atlassian.net&cp="
 
 
 @pytest.fixture
-async def site(client: httpx.AsyncClient, rsa_key: RsaKey) -> JiraSite:
-    site = JiraSite(app_base_url=APP_BASE_URL)
-    token = site.install_token(rsa_key, "/installed")
-    response = await client.post(
-        "/installed",
-        json=site.lifecycle_body("installed"),
-        headers={"Authorization": f"JWT {token}"},
-    )
-    assert response.status_code == 204
-    return site
+def site(installed_site: JiraSite) -> JiraSite:
+    return installed_site
 
 
 async def test_page_load_with_a_valid_token_renders_the_page(
@@ -67,11 +58,6 @@ async def test_page_load_without_a_token_is_refused(
 async def test_uninstalled_site_can_no_longer_load_pages(
     client: httpx.AsyncClient, site: JiraSite, rsa_key: RsaKey
 ) -> None:
-    token = site.install_token(rsa_key, "/uninstalled")
-    await client.post(
-        "/uninstalled",
-        json=site.lifecycle_body("uninstalled"),
-        headers={"Authorization": f"JWT {token}"},
-    )
+    await site.post_lifecycle(client, rsa_key, "uninstalled")
     response = await client.get(f"{PAGE}&jwt={site.request_token('GET', PAGE)}")
     assert response.status_code == 401

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -108,6 +109,17 @@ class JiraSite:
         }
         headers = {"kid": kid or key.kid}
         return jwt.encode(claims, key.private_pem, algorithm="RS256", headers=headers)
+
+    async def post_lifecycle(
+        self, client: httpx.AsyncClient, key: RsaKey, event: str
+    ) -> httpx.Response:
+        """Send a signed ``event`` callback (installed, uninstalled, ...) to the app."""
+        token = self.install_token(key, f"/{event}")
+        return await client.post(
+            f"/{event}",
+            json=self.lifecycle_body(event),
+            headers={"Authorization": f"JWT {token}"},
+        )
 
     def request_token(
         self,

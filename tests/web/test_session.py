@@ -16,7 +16,6 @@ from fastapi import FastAPI
 from tandem import logs
 from tandem.connect.session import Session
 from tandem.services import Services
-from tests.conftest import APP_BASE_URL
 from tests.support.connect import JiraSite, RsaKey
 from tests.web.admin import CONTINUE_LINK, token_of
 from tests.web.dom import main
@@ -27,14 +26,8 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture
-async def site(client: httpx.AsyncClient, rsa_key: RsaKey) -> JiraSite:
-    site = JiraSite(app_base_url=APP_BASE_URL)
-    token = site.install_token(rsa_key, "/installed")
-    headers = {"Authorization": f"JWT {token}"}
-    body = site.lifecycle_body("installed")
-    response = await client.post("/installed", json=body, headers=headers)
-    assert response.status_code == 204
-    return site
+def site(installed_site: JiraSite) -> JiraSite:
+    return installed_site
 
 
 def services(app: FastAPI) -> Services:
@@ -138,12 +131,7 @@ async def test_a_session_ends_when_tandem_is_uninstalled(
     client: httpx.AsyncClient, site: JiraSite, app: FastAPI, rsa_key: RsaKey
 ) -> None:
     token = session_token(app, site)
-    uninstall = site.install_token(rsa_key, "/uninstalled")
-    await client.post(
-        "/uninstalled",
-        json=site.lifecycle_body("uninstalled"),
-        headers={"Authorization": f"JWT {uninstall}"},
-    )
+    await site.post_lifecycle(client, rsa_key, "uninstalled")
     response = await client.get(f"/ui/syncs?s={token}")
     assert response.status_code == 401
     assert "Tandem is no longer installed on this Jira site" in main(response.text).text()

@@ -14,8 +14,7 @@ from tandem.connect.jwt import CONTEXT_QSH
 from tandem.store.db import Database
 from tandem.sync.models import Event, Synchronization, SyncState
 from tandem.tenants import service as tenants
-from tests.conftest import APP_BASE_URL
-from tests.support.connect import JiraSite, RsaKey
+from tests.support.connect import JiraSite
 from tests.sync import factories
 
 WEBHOOKS = Path(__file__).resolve().parents[3] / "shared" / "specs" / "webhooks"
@@ -27,15 +26,8 @@ def captured(name: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def site(client: httpx.AsyncClient, rsa_key: RsaKey, database: Database) -> JiraSite:
-    site = JiraSite(app_base_url=APP_BASE_URL)
-    token = site.install_token(rsa_key, "/installed")
-    response = await client.post(
-        "/installed",
-        json=site.lifecycle_body("installed"),
-        headers={"Authorization": f"JWT {token}"},
-    )
-    assert response.status_code == 204
+async def site(installed_site: JiraSite, database: Database) -> JiraSite:
+    site = installed_site
     async with database.transaction() as session:
         tenant = await tenants.get_by_client_key(session=session, client_key=site.client_key)
     assert tenant is not None

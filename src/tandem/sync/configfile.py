@@ -5,16 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.services import Services
 from tandem.settings import Settings
 from tandem.store.db import Database
 from tandem.sync import service as syncs
-from tandem.sync.models import ConfigKind
+from tandem.sync.models import ConfigKind, Synchronization
 from tandem.sync.schemas import SyncConfig
 
 CLI_ACTOR = "tandem-cli"
@@ -24,20 +27,28 @@ class ConfigFileError(Exception):
     """A configuration file or synchronization that cannot be used; the message says why."""
 
 
-async def export(settings: Settings, sync_id: int, *, published: bool) -> dict[str, Any]:
+@asynccontextmanager
+async def _synchronization(
+    settings: Settings, sync_id: int
+) -> AsyncIterator[tuple[AsyncSession, Synchronization]]:
     database = Database(settings.database_url)
     try:
         async with database.transaction() as session:
             sync = await syncs.get(session=session, sync_id=sync_id)
             if sync is None:
                 raise ConfigFileError(f"there is no synchronization {sync_id}")
-            kind = ConfigKind.PUBLISHED if published else ConfigKind.DRAFT
-            config = await syncs.configuration(session=session, sync=sync, kind=kind)
-            if config is None:
-                raise ConfigFileError(f"synchronization {sync_id} has no {kind.value} version")
-            return config.model_dump(mode="json")
+            yield session, sync
     finally:
         await database.dispose()
+
+
+async def export(settings: Settings, sync_id: int, *, published: bool) -> dict[str, Any]:
+    kind = ConfigKind.PUBLISHED if published else ConfigKind.DRAFT
+    async with _synchronization(settings, sync_id) as (session, sync):
+        config = await syncs.configuration(session=session, sync=sync, kind=kind)
+    if config is None:
+        raise ConfigFileError(f"synchronization {sync_id} has no {kind.value} version")
+    return config.model_dump(mode="json")
 
 
 def read(file: Path) -> SyncConfig:
@@ -57,17 +68,8 @@ def read(file: Path) -> SyncConfig:
 
 async def import_(settings: Settings, sync_id: int, file: Path) -> None:
     config = read(file)
-    database = Database(settings.database_url)
-    try:
-        async with database.transaction() as session:
-            sync = await syncs.get(session=session, sync_id=sync_id)
-            if sync is None:
-                raise ConfigFileError(f"there is no synchronization {sync_id}")
-            await syncs.replace_draft(
-                session=session, sync=sync, config=config, account_id=CLI_ACTOR
-            )
-    finally:
-        await database.dispose()
+    async with _synchronization(settings, sync_id) as (session, sync):
+        await syncs.replace_draft(session=session, sync=sync, config=config, account_id=CLI_ACTOR)
 
 
 async def run_worker(settings: Settings) -> None:

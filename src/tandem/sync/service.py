@@ -202,28 +202,36 @@ async def draft(*, session: AsyncSession, sync: Synchronization) -> SyncConfig:
     return await configuration(session=session, sync=sync, kind=ConfigKind.DRAFT) or SyncConfig()
 
 
+async def _store_version(
+    session: AsyncSession,
+    sync: Synchronization,
+    kind: ConfigKind,
+    config: SyncConfig,
+    account_id: str | None,
+) -> int | None:
+    """Write ``config`` as the ``kind`` version (audited); None if it was that already."""
+    row = await _configuration_row(session, sync, kind)
+    document = config.model_dump(mode="json")
+    if row is None:
+        row = Configuration(synchronization_id=sync.id, kind=kind, revision=0)
+        session.add(row)
+    elif row.document == document and kind is ConfigKind.DRAFT:
+        return None
+    row.document = document
+    row.revision += 1
+    row.updated_by = account_id
+    action = "draft_saved" if kind is ConfigKind.DRAFT else "published"
+    detail = f"{kind.value} revision {row.revision}"
+    await audit(session=session, sync=sync, account_id=account_id, action=action, detail=detail)
+    await session.flush()
+    return row.revision
+
+
 async def replace_draft(
     *, session: AsyncSession, sync: Synchronization, config: SyncConfig, account_id: str | None
 ) -> None:
     """Store ``config`` as the draft; the published version is untouched."""
-    row = await _configuration_row(session, sync, ConfigKind.DRAFT)
-    document = config.model_dump(mode="json")
-    if row is None:
-        row = Configuration(synchronization_id=sync.id, kind=ConfigKind.DRAFT, revision=0)
-        session.add(row)
-    elif row.document == document:
-        return
-    row.document = document
-    row.revision += 1
-    row.updated_by = account_id
-    await audit(
-        session=session,
-        sync=sync,
-        account_id=account_id,
-        action="draft_saved",
-        detail=f"draft revision {row.revision}",
-    )
-    await session.flush()
+    await _store_version(session, sync, ConfigKind.DRAFT, config, account_id)
 
 
 async def publish(*, session: AsyncSession, sync: Synchronization, account_id: str | None) -> int:
@@ -231,22 +239,9 @@ async def publish(*, session: AsyncSession, sync: Synchronization, account_id: s
     if sync.state not in (SyncState.ACCEPTED, SyncState.ACTIVE, SyncState.PAUSED):
         raise SyncError(f"cannot publish the configuration of a {sync.state.value} synchronization")
     config = await draft(session=session, sync=sync)
-    row = await _configuration_row(session, sync, ConfigKind.PUBLISHED)
-    if row is None:
-        row = Configuration(synchronization_id=sync.id, kind=ConfigKind.PUBLISHED, revision=0)
-        session.add(row)
-    row.document = config.model_dump(mode="json")
-    row.revision += 1
-    row.updated_by = account_id
-    await audit(
-        session=session,
-        sync=sync,
-        account_id=account_id,
-        action="published",
-        detail=f"published revision {row.revision}",
-    )
-    await session.flush()
-    return row.revision
+    revision = await _store_version(session, sync, ConfigKind.PUBLISHED, config, account_id)
+    assert revision is not None  # a published version is always written
+    return revision
 
 
 async def audit(
