@@ -11,10 +11,11 @@ import asyncio
 import logging
 from typing import Any
 
+import httpx
 from sqlalchemy import delete
 
 from tandem.jira.client import JiraClient
-from tandem.jira.errors import JiraBadRequest, JiraPermissionError
+from tandem.jira.errors import JiraBadRequest, JiraError, JiraPermissionError
 from tandem.jira.schemas import CreatedIssue
 from tandem.jira.webhooks import WebhookEvent
 from tandem.store.base import utcnow
@@ -40,7 +41,6 @@ from tandem.tenants.models import Tenant
 log = logging.getLogger(__name__)
 
 ISSUE_CREATED = "jira:issue_created"
-ISSUE_UPDATED = "jira:issue_updated"
 ISSUE_DELETED = "jira:issue_deleted"
 
 
@@ -58,9 +58,16 @@ class Engine:
         """Apply a claimed event and record the outcome; returns its new status."""
         try:
             result = await self._apply(event)
-        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the event
+        except Exception as exc:  # every failure is recorded on the event
             outcome = classify(exc, where=event.issue_key or event.issue_id)
-            log.warning("event %s (%s): %s", event.id, event.webhook_event, outcome.message)
+            unexpected = not isinstance(exc, (JiraError, SyncFailure, httpx.TransportError))
+            log.warning(
+                "event %s (%s): %s",
+                event.id,
+                event.webhook_event,
+                outcome.message,
+                exc_info=unexpected,
+            )
             async with self.database.transaction() as session:
                 return await queue.fail(
                     session=session,
@@ -136,9 +143,9 @@ class Engine:
         issue = mapping.source_issue(ctx.webhook.issue)
         if ctx.link is not None and ctx.link.issue_id(ctx.target) is not None:
             return await self._update(ctx, issue, ctx.link)
-        return await self.create(ctx, issue)
+        return await self._create(ctx, issue)
 
-    async def create(self, ctx: Context, issue: mapping.SourceIssue) -> Result:
+    async def _create(self, ctx: Context, issue: mapping.SourceIssue) -> Result:
         """Create the copy of ``issue`` on the other side, exactly once."""
         write = mapping.create_write(ctx.config, ctx.source, issue, ctx.sync.project_id(ctx.target))
         if write is None:

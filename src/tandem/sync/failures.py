@@ -87,4 +87,5 @@ def classify(exc: BaseException, *, where: str) -> Outcome:
         return Outcome(False, _bad_request_hint(exc))
     if isinstance(exc, (SyncFailure, JiraError)):
         return Outcome(False, str(exc))
-    raise exc
+    # A fault of Tandem's own: retried (a restart with a fix may apply it), then parked.
+    return Outcome(True, f"Tandem could not apply this change ({type(exc).__name__}: {exc})")
