@@ -143,3 +143,28 @@ async def test_a_new_display_name_reaches_the_headers_of_earlier_copies(stack: S
     authors = [header.author for c in copies if (header := adf.read_header(c["body"]))]
     assert authors == ["Casey Married-Name", "Casey Married-Name"]
     assert texts(copies)[0].endswith("Before the wedding.")
+
+
+async def test_an_edit_of_tandems_copy_is_not_synced_back(stack: Stack) -> None:
+    acme_key, sup_key = await linked_pair(stack)
+    casey = stack.jira("customer", CUSTOMER_ADMIN)
+    original = await add_comment(casey, acme_key, "The original words.")
+    await stack.settle()
+    alex = stack.jira("support", AGENT)
+    (copy,) = await comments(alex, sup_key)
+
+    edited = await alex.put(
+        f"/rest/api/3/issue/{sup_key}/comment/{copy['id']}",
+        json={"body": adf.from_text("An agent's rewrite."), "properties": [PUBLIC]},
+    )
+    assert edited.status_code == 200, edited.text
+    await stack.settle()
+    assert texts(await comments(casey, acme_key)) == ["The original words."]
+
+    await casey.put(
+        f"/rest/api/3/issue/{acme_key}/comment/{original['id']}",
+        json={"body": adf.from_text("The original, amended.")},
+    )
+    await stack.settle()
+    (copy,) = await comments(alex, sup_key)
+    assert adf.to_text(adf.strip_header(copy["body"])) == "The original, amended."

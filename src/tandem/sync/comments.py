@@ -145,7 +145,8 @@ class CommentSync:
         return renamed
 
     async def _observe(self, ctx: Context, link: IssueLink, comment_id: str) -> CommentLink | None:
-        """The comment's link row, made if new; None if this event is older than one seen."""
+        """The comment's link row, made if new; None if this event is older than one seen of
+        the original comment."""
         stamp = ctx.event.jira_timestamp
         async with self.database.transaction() as session:
             column = (
@@ -162,6 +163,8 @@ class CommentSync:
                 record = CommentLink(issue_link_id=link.id, origin=ctx.source)
                 record.set_comment(ctx.source, comment_id)
                 session.add(record)
+            elif record.origin is not ctx.source:
+                return record  # a change to Tandem's copy says nothing about the original
             elif record.origin_deleted or (
                 stamp is not None
                 and record.origin_seen_ms is not None
