@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -102,5 +103,38 @@ def test_sim_serves_the_two_scenario_sites(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()
+
+
+def test_worker_runs_until_asked_to_stop(tmp_path: Path) -> None:
+    database = f"sqlite:///{tmp_path / 'tandem.db'}"
+    upgrade = subprocess.run(
+        [sys.executable, "-m", "tandem", "db", "upgrade"],
+        env=_clean_env(TANDEM_DATABASE_URL=database),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert upgrade.returncode == 0, upgrade.stderr
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tandem", "worker"],
+        env=_clean_env(TANDEM_DATABASE_URL=database),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        started = process.stdout.readline()
+        while "worker started" not in started:
+            assert started, "the worker exited before it started"
+            started = process.stdout.readline()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+        assert "worker stopped" in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
         if process.stdout:
             process.stdout.close()
