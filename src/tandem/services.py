@@ -62,7 +62,12 @@ class Services:
             install_keys=InstallKeys(settings.install_keys_url, http),
             box=box,
         )
-        clients = TenantClients(app_key=settings.app_key, box=box, transport=jira_transport)
+        clients = TenantClients(
+            app_key=settings.app_key,
+            box=box,
+            calls_per_second=settings.jira_calls_per_second,
+            transport=jira_transport,
+        )
         engine = Engine(database=database, clients=clients)
         return cls(
             settings=settings,

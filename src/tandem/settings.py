@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_FILE = "tandem.db"
@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     log_json: bool = False
     run_worker: bool = True
     reconcile_minutes: float = 10.0
+    jira_calls_per_second: float = Field(default=10.0, gt=0)
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

@@ -40,12 +40,19 @@ class Site:
 class DemoStack:
     """Starts both servers, installs Tandem in both sites, and knows how to wait for them."""
 
-    def __init__(self, data_dir: Path, *, port: int | None, sim_port: int | None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        port: int | None,
+        sim_port: int | None,
+        database_url: str | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.tandem_url = f"http://127.0.0.1:{port or free_port()}"
         self.sim_url = f"http://127.0.0.1:{sim_port or free_port()}"
         self.settings = Settings(
-            database_url=f"sqlite:///{data_dir / 'tandem.db'}",
+            database_url=database_url or f"sqlite:///{data_dir / 'tandem.db'}",
             base_url=self.tandem_url,
             install_keys_url=f"{self.sim_url}/connect-install-keys",
             allowed_hosts=["127.0.0.1", "localhost"],

@@ -6,6 +6,7 @@ import httpx
 
 from tandem.jira.auth import ConnectJwtAuth
 from tandem.jira.client import JiraClient
+from tandem.jira.ratelimit import BucketLimit, RateLimits
 from tandem.jira.stats import ClientStats
 from tandem.store.secrets import SecretBox
 from tandem.tenants import service as tenants
@@ -16,11 +17,20 @@ class TenantClients:
     """Keeps one pooled client per tenant; a re-install (new secret) gets a new client."""
 
     def __init__(
-        self, *, app_key: str, box: SecretBox, transport: httpx.AsyncBaseTransport | None = None
+        self,
+        *,
+        app_key: str,
+        box: SecretBox,
+        calls_per_second: float = RateLimits.default.rate,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._app_key = app_key
         self._box = box
         self._transport = transport
+        # Bursts of twice the rate, as Jira's own burst limits allow.
+        self._rate_limits = RateLimits(
+            default=BucketLimit(rate=calls_per_second, burst=2 * calls_per_second)
+        )
         self._clients: dict[int, tuple[str, JiraClient]] = {}
 
     def for_tenant(self, tenant: Tenant) -> JiraClient:
@@ -33,7 +43,9 @@ class TenantClients:
             shared_secret=tenants.shared_secret(tenant=tenant, box=self._box),
             base_url=tenant.base_url,
         )
-        client = JiraClient(tenant.base_url, auth, transport=self._transport)
+        client = JiraClient(
+            tenant.base_url, auth, transport=self._transport, rate_limits=self._rate_limits
+        )
         self._clients[tenant.id] = (version, client)
         return client
 
