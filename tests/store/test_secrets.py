@@ -41,7 +41,19 @@ def test_sqlite_key_is_generated_once_beside_the_database(
     assert resolve_secret_key(settings) == first
 
 
-def test_postgres_without_a_key_is_refused() -> None:
+def test_postgres_in_development_keeps_a_generated_key_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     settings = Settings(database_url="postgresql://db/tandem", secret_key=None)
+    key = resolve_secret_key(settings)
+    assert (tmp_path / "tandem.secret").read_text().strip() == key
+    assert resolve_secret_key(settings) == key
+
+
+def test_postgres_outside_development_without_a_key_is_refused() -> None:
+    settings = Settings.model_construct(
+        env="production", database_url="postgresql://db/tandem", secret_key=None
+    )
     with pytest.raises(SecretKeyMissing, match="TANDEM_SECRET_KEY is not set"):
         resolve_secret_key(settings)

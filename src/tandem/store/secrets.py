@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
@@ -47,18 +48,22 @@ def new_key() -> str:
 
 
 def resolve_secret_key(settings: Settings) -> str:
-    """TANDEM_SECRET_KEY, or a key generated once and kept beside the SQLite file."""
+    """TANDEM_SECRET_KEY, or a key generated once and kept in a file: beside the SQLite file,
+    or in the working directory for PostgreSQL in development (production refuses to start
+    without the variable, see ``Settings``)."""
     if settings.secret_key is not None:
         return settings.secret_key.get_secret_value()
-    database_file = settings.sqlite_path
-    if database_file is None:
-        if settings.is_sqlite:
-            return new_key()  # in-memory database: the secrets die with it
+    if settings.is_sqlite and settings.sqlite_path is None:
+        return new_key()  # in-memory database: the secrets die with it
+    if settings.env != "development" and not settings.is_sqlite:
         raise SecretKeyMissing(
-            "TANDEM_SECRET_KEY is not set: with PostgreSQL it cannot be generated and kept "
-            "beside the database; set it (generate one with `tandem secret-key`)"
+            "TANDEM_SECRET_KEY is not set: generate one with `tandem secret-key`"
         )
-    key_file = database_file.resolve().parent / KEY_FILE_NAME
+    folder = settings.sqlite_path.resolve().parent if settings.sqlite_path else Path.cwd()
+    return _key_from_file(folder / KEY_FILE_NAME)
+
+
+def _key_from_file(key_file: Path) -> str:
     if key_file.exists():
         return key_file.read_text().strip()
     log.warning(
