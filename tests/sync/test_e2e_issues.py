@@ -9,6 +9,7 @@ from sqlalchemy import delete
 
 from tandem.jira import adf
 from tandem.sync.models import IssueLink
+from tandem.sync.schemas import Direction, Ref, StatusMapping
 from tests.support.e2e import Stack
 from tests.sync.scenario import (
     AGENT,
@@ -144,3 +145,30 @@ async def test_a_jira_outage_delays_but_loses_nothing(stack: Stack) -> None:
 
     (request,) = await project_issues(stack.jira("support", AGENT), "SUP")
     assert request["fields"]["summary"] == "Through the storm"
+
+
+async def test_a_mapped_status_change_moves_the_copy_through_a_transition(stack: Stack) -> None:
+    mapping = StatusMapping(
+        direction=Direction.FIRST_TO_SECOND,
+        first=Ref(id="3", name="In Progress"),
+        second=Ref(id="3", name="In Progress"),
+    )
+    await power_customer_sync(stack, statuses=[mapping])
+    casey = stack.jira("customer", CUSTOMER_ADMIN)
+    created = await create_issue(casey, "Task", "Moving along")
+    await stack.settle()
+
+    (request,) = await project_issues(stack.jira("support", AGENT), "SUP")
+    before = (await stack.jira("support", AGENT).get(f"/rest/api/3/issue/{request['key']}")).json()
+    assert before["fields"]["status"]["name"] != "In Progress"
+
+    transitions = (await casey.get(f"/rest/api/3/issue/{created['key']}/transitions")).json()
+    start = next(t for t in transitions["transitions"] if t["to"]["id"] == "3")
+    moved = await casey.post(
+        f"/rest/api/3/issue/{created['key']}/transitions", json={"transition": {"id": start["id"]}}
+    )
+    assert moved.status_code == 204, moved.text
+    await stack.settle()
+
+    status = (await stack.jira("support", AGENT).get(f"/rest/api/3/issue/{request['key']}")).json()
+    assert status["fields"]["status"]["name"] == "In Progress"
