@@ -10,6 +10,7 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -21,6 +22,7 @@ from tandem.connect.session import SessionTokens
 from tandem.settings import Settings
 from tandem.store.db import Database
 from tandem.store.secrets import SecretBox, resolve_secret_key
+from tandem.sync import queue
 from tandem.sync import service as syncs
 from tandem.sync.engine import Engine
 from tandem.sync.runs import Runner
@@ -98,9 +100,16 @@ class Services:
             await asyncio.sleep(interval)
             try:
                 await self.runner.reconcile_all()
+                await self.purge_events()
             except Exception:
                 log.exception("reconciliation failed; trying again in %s s", interval)
             self.wake_worker()
+
+    async def purge_events(self) -> int:
+        """Forget applied and skipped events past TANDEM_EVENT_RETENTION_DAYS."""
+        retention = timedelta(days=self.settings.event_retention_days)
+        async with self.database.transaction() as session:
+            return await queue.purge(session=session, older_than=retention)
 
     def wake_worker(self) -> None:
         self.worker.wake()

@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     log_json: bool = False
     run_worker: bool = True
     reconcile_minutes: float = 10.0
+    event_retention_days: float = Field(default=30.0, gt=0)
     jira_calls_per_second: float = Field(default=10.0, gt=0)
 
     @field_validator("allowed_hosts", mode="before")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
@@ -132,3 +133,19 @@ async def test_concurrent_workers_never_claim_the_same_event_or_break_issue_orde
     for issue in range(12):
         numbers = [e.dedupe_key for e in applied if e.issue_id == str(issue)]
         assert numbers == [f"wh-{issue}-{n}" for n in range(3)]
+
+
+async def test_old_applied_events_are_purged_and_failed_ones_kept(
+    database: Database, sync: Synchronization
+) -> None:
+    await enqueue(database, sync, issues=3, per_issue=1)
+    async with database.transaction() as session:
+        done, skipped, failed = await queue.claim(session=session, limit=10)
+        await queue.finish(session=session, event_id=done.id, status=EventStatus.DONE)
+        await queue.finish(session=session, event_id=skipped.id, status=EventStatus.SKIPPED)
+        await queue.fail(session=session, event_id=failed.id, error="gone", transient=False)
+    async with database.transaction() as session:
+        assert await queue.purge(session=session, older_than=timedelta(days=1)) == 0
+        assert await queue.purge(session=session, older_than=timedelta(seconds=-1)) == 2
+        (kept,) = await queue.list_events(session=session, sync=sync)
+    assert kept.id == failed.id

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -192,6 +192,17 @@ async def counts(*, session: AsyncSession, sync: Synchronization) -> dict[str, i
         .group_by(Event.status)
     )
     return {status.value: int(count) for status, count in rows.all()}
+
+
+async def purge(*, session: AsyncSession, older_than: timedelta) -> int:
+    """Forget applied and skipped events older than ``older_than``; failed and open ones stay."""
+    result = await session.execute(
+        delete(Event).where(
+            Event.status.in_((EventStatus.DONE, EventStatus.SKIPPED)),
+            Event.updated_at < utcnow() - older_than,
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def pending_count(*, session: AsyncSession) -> int:
