@@ -31,25 +31,28 @@ class Caller:
     project_key: str
 
 
+async def caller_from_session(services: Services, token: str) -> Caller:
+    """Who a session token speaks for; ``AuthError`` if it is invalid or the site is gone."""
+    claims = services.sessions.verify(token)
+    async with services.database.transaction() as session:
+        tenant = await tenants.get_by_client_key(session=session, client_key=claims.client_key)
+    if tenant is None or not tenant.is_active:
+        raise AuthError("Tandem is no longer installed on this Jira site")
+    return Caller(
+        tenant=tenant,
+        account_id=claims.account_id,
+        project_id=claims.project_id,
+        project_key=claims.project_key,
+    )
+
+
 async def get_caller(request: Request, services: ServicesDep) -> Caller:
     """The session token's user, if Jira says they administer the token's project."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise AuthError("authentication required: send the session token as a Bearer token")
-    session_claims = services.sessions.verify(token.strip())
-    async with services.database.transaction() as session:
-        tenant = await tenants.get_by_client_key(
-            session=session, client_key=session_claims.client_key
-        )
-    if tenant is None or not tenant.is_active:
-        raise AuthError("the session's Jira site is no longer installed")
-    caller = Caller(
-        tenant=tenant,
-        account_id=session_claims.account_id,
-        project_id=session_claims.project_id,
-        project_key=session_claims.project_key,
-    )
-    if not await services.is_project_admin(tenant, caller.account_id, caller.project_id):
+    caller = await caller_from_session(services, token.strip())
+    if not await services.is_project_admin(caller.tenant, caller.account_id, caller.project_id):
         raise AuthError(f"only administrators of {caller.project_key} can do this", status=403)
     return caller
 

@@ -16,11 +16,10 @@ from fastapi import Depends, Request
 
 from tandem.connect.auth import AuthError
 from tandem.connect.session import Session
-from tandem.deps import Caller, ServicesDep
+from tandem.deps import Caller, ServicesDep, caller_from_session
 from tandem.services import Services
 from tandem.sync.models import Synchronization
 from tandem.sync.views import visible_sync
-from tandem.tenants import service as tenants
 
 TOKEN_PARAM = "s"
 
@@ -97,19 +96,9 @@ async def _caller(services: Services, token: str | None) -> Caller:
     if not token:
         raise SessionExpired("this page needs a session: open it from the project's settings")
     try:
-        claims = services.sessions.verify(token)
+        return await caller_from_session(services, token)
     except AuthError as exc:
         raise SessionExpired(exc.reason) from exc
-    async with services.database.transaction() as session:
-        tenant = await tenants.get_by_client_key(session=session, client_key=claims.client_key)
-    if tenant is None or not tenant.is_active:
-        raise SessionExpired("Tandem is no longer installed on this Jira site")
-    return Caller(
-        tenant=tenant,
-        account_id=claims.account_id,
-        project_id=claims.project_id,
-        project_key=claims.project_key,
-    )
 
 
 async def get_page(request: Request, services: ServicesDep) -> Page:
