@@ -70,22 +70,25 @@ class DefaultValue(Strict):
     display: str = ""
 
 
-class FieldMapping(Strict):
+class Pairing(Strict):
+    """One thing of the first project paired with one of the second, flowing in ``direction``."""
+
     direction: Direction
     first: Ref
     second: Ref
 
+    def on(self, side: Side) -> Ref:
+        return self.first if side is Side.FIRST else self.second
+
+
+class FieldMapping(Pairing):
     def field(self, side: Side) -> Ref:
-        return self.first if side is Side.FIRST else self.second
+        return self.on(side)
 
 
-class StatusMapping(Strict):
-    direction: Direction
-    first: Ref
-    second: Ref
-
+class StatusMapping(Pairing):
     def status(self, side: Side) -> Ref:
-        return self.first if side is Side.FIRST else self.second
+        return self.on(side)
 
 
 class CommentRule(Strict):
