@@ -105,6 +105,44 @@ async def test_project_issue_types(jira: JiraClient, mock: respx.MockRouter) -> 
     assert route.called and [t.name for t in types] == ["Task", "Epic"]
 
 
+async def test_project_statuses(jira: JiraClient, mock: respx.MockRouter) -> None:
+    def status(status_id: str, name: str, category: str) -> dict[str, Any]:
+        return {
+            "self": f"https://x.atlassian.net{API}/status/{status_id}",
+            "id": status_id,
+            "name": name,
+            "description": "",
+            "statusCategory": {"id": 2, "key": category, "name": category.title()},
+        }
+
+    route = mock.get(f"{API}/project/SUP/statuses").respond(
+        json=[
+            {
+                "self": f"https://x.atlassian.net{API}/issuetype/10101",
+                "id": "10101",
+                "name": "IT Help",
+                "subtask": False,
+                "statuses": [status("10010", "Waiting for support", "new")],
+            },
+            {
+                "id": "10104",
+                "name": "Sub-task",
+                "subtask": True,
+                "statuses": [status("10012", "Resolved", "done")],
+            },
+        ]
+    )
+    kinds = await jira.project_statuses("SUP")
+    assert route.called
+    assert [(k.id, k.name, k.subtask) for k in kinds] == [
+        ("10101", "IT Help", False),
+        ("10104", "Sub-task", True),
+    ]
+    resolved = kinds[1].statuses[0]
+    assert (resolved.id, resolved.name) == ("10012", "Resolved")
+    assert resolved.status_category is not None and resolved.status_category.key == "done"
+
+
 async def test_create_meta_fields_follow_pages(jira: JiraClient, mock: respx.MockRouter) -> None:
     def meta(field_id: str) -> dict[str, Any]:
         return {

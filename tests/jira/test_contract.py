@@ -187,6 +187,21 @@ async def test_users_projects_and_fields(sites: dict[str, Site], mode: str) -> N
         assert fields["summary"].type_schema is not None
 
 
+async def test_project_statuses(sites: dict[str, Site], mode: str) -> None:
+    async with connected(sites["customer"], mode) as jira:
+        project = await jira.get_project("ACME")
+        for reference in ("ACME", project.id):
+            kinds = {k.id: k for k in await jira.project_statuses(reference)}
+            assert [s.name for s in kinds[TASK].statuses] == ["To Do", "In Progress", "Done"]
+        with pytest.raises(JiraNotFound):
+            await jira.project_statuses("NOPE")
+    async with connected(sites["support"], mode) as jira:
+        found = {s.id: s for k in await jira.project_statuses("SUP") for s in k.statuses}
+        resolved = found["10012"]
+        assert resolved.name == "Resolved"
+        assert resolved.status_category is not None and resolved.status_category.key == "done"
+
+
 async def test_permissions(sites: dict[str, Site], mode: str) -> None:
     site = sites["customer"]
     async with connected(site, mode) as jira:

@@ -133,6 +133,8 @@ def test_scopes_are_enforced(sim_url: str) -> None:
         result = install(sim_url, "customer", app)
     read = _app_call(sim_url, result, "GET", "/rest/api/3/project/search")
     assert read.status_code == 200
+    statuses = _app_call(sim_url, result, "GET", "/rest/api/3/project/ACME/statuses")
+    assert statuses.status_code == 200, statuses.text
     write = _app_call(
         sim_url, result, "POST", "/rest/api/3/issue", json=issue_body("ACME", "Task", "Not allowed")
     )

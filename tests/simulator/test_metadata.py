@@ -44,6 +44,34 @@ def test_issue_types_and_create_metadata(client: Client) -> None:
     casey.json("GET", "/rest/api/3/issuetype/project", 404, params={"projectId": "99"})
 
 
+def test_project_statuses_by_issue_type(client: Client) -> None:
+    sam = client("support", SAM)
+    kinds = sam.json("GET", "/rest/api/3/project/SUP/statuses")
+    assert [k["name"] for k in kinds][:3] == ["IT Help", "Purchase", "Access"]
+    it_help = kinds[0]
+    assert it_help["id"] == "10101" and it_help["subtask"] is False
+    assert it_help["self"] == f"{sam.base_url}/rest/api/3/issuetype/10101"
+    assert [s["name"] for s in it_help["statuses"]] == [
+        "Waiting for support",
+        "In Progress",
+        "Waiting for customer",
+        "Resolved",
+        "Canceled",
+    ]
+    resolved = it_help["statuses"][3]
+    assert resolved["id"] == "10012"
+    assert resolved["self"] == f"{sam.base_url}/rest/api/3/status/10012"
+    assert resolved["statusCategory"]["key"] == "done"
+    assert sam.json("GET", "/rest/api/3/project/10000/statuses") == kinds
+    missing = sam.json("GET", "/rest/api/3/project/NOPE/statuses", 404)
+    assert missing["errorMessages"] == ["No project could be found with key 'NOPE'."]
+    pat = client("support", PAT)
+    pat.json("GET", "/rest/api/3/project/SUP/statuses", 404)
+    casey = client("customer", CASEY)
+    acme = casey.json("GET", "/rest/api/3/project/ACME/statuses")
+    assert {s["name"] for k in acme for s in k["statuses"]} == {"To Do", "In Progress", "Done"}
+
+
 def test_fields(client: Client) -> None:
     casey = client("customer", CASEY)
     fields = {f["id"]: f for f in casey.json("GET", "/rest/api/3/field")}

@@ -12,7 +12,7 @@ from tandem.sync.metadata import (
 )
 from tandem.sync.models import Side
 from tandem.sync.presets import power_customer
-from tandem.sync.schemas import DefaultValue, Direction, FieldMapping, Ref
+from tandem.sync.schemas import DefaultValue, Direction, FieldMapping, Ref, StatusMapping
 
 COMMON = [
     FieldInfo(id="summary", name="Summary", type="string"),
@@ -44,6 +44,9 @@ ACME = ProjectMeta(
         ]
     ],
     fields=COMMON,
+    statuses=[
+        Ref(id=i, name=n) for i, n in [("10001", "Done"), ("3", "In Progress"), ("10000", "To Do")]
+    ],
     request_type_field="customfield_10010",
 )
 SUP = ProjectMeta(
@@ -56,6 +59,10 @@ SUP = ProjectMeta(
         for i, n in [("10101", "IT Help"), ("10102", "Purchase"), ("10103", "Access")]
     ],
     fields=COMMON,
+    statuses=[
+        Ref(id=i, name=n)
+        for i, n in [("3", "In Progress"), ("10012", "Resolved"), ("10010", "Waiting for support")]
+    ],
     request_type_field="customfield_10010",
     request_types=[
         RequestTypeInfo(id="1", name="Get IT Help", issue_type_id="10101"),
@@ -115,6 +122,29 @@ def test_defaults_for_other_fields_are_only_checked_for_existence() -> None:
         DefaultValue(side=Side.SECOND, field=Ref(id="labels"), value=["from-acme"])
     )
     assert validate(config, ACME, SUP) == []
+
+
+def test_a_status_mapping_needs_statuses_of_both_projects() -> None:
+    config = power_customer(ACME, SUP)
+    config.statuses = [
+        StatusMapping(
+            direction=Direction.BOTH,
+            first=Ref(id="3", name="In Progress"),
+            second=Ref(id="3", name="In Progress"),
+        ),
+        StatusMapping(
+            direction=Direction.FIRST_TO_SECOND,
+            first=Ref(id="10012", name="Resolved"),
+            second=Ref(id="10001", name="Done"),
+        ),
+    ]
+
+    problems = {(p.path, p.message) for p in validate(config, ACME, SUP)}
+
+    assert problems == {
+        ("statuses.1.first", "status Resolved does not exist in ACME"),
+        ("statuses.1.second", "status Done does not exist in SUP"),
+    }
 
 
 def test_suggestions_are_compatible_fields_on_both_sides_system_fields_first() -> None:

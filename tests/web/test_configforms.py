@@ -31,6 +31,7 @@ ACME = ProjectMeta(
         FieldInfo(id="labels", name="Labels", type="array", items="string"),
         FieldInfo(id="customfield_1", name="Story points", type="number"),
     ],
+    statuses=[Ref(id="10001", name="Done"), Ref(id="3", name="In Progress")],
 )
 SUP = ProjectMeta(
     id="20000",
@@ -42,6 +43,7 @@ SUP = ProjectMeta(
         FieldInfo(id="summary", name="Summary", type="string"),
         FieldInfo(id="customfield_10010", name="Request Type", type="sd-customerrequesttype"),
     ],
+    statuses=[Ref(id="3", name="In Progress"), Ref(id="10012", name="Resolved")],
     request_types=[RequestTypeInfo(id="1", name="Get IT Help", issue_type_id="11")],
     request_type_field="customfield_10010",
 )
@@ -111,6 +113,21 @@ def test_suggestions_are_added_in_the_chosen_direction_and_only_once() -> None:
     chosen = forms.chosen_suggestions([summary], ["summary|summary"], Direction.FIRST_TO_SECOND)
     config = forms.add_field_mappings(SyncConfig(fields=[summary]), chosen)
     assert [m.direction for m in config.fields] == [Direction.FIRST_TO_SECOND]
+
+
+def test_a_status_mapping_pairs_statuses_of_each_project() -> None:
+    mapping = forms.status_mapping(Direction.SECOND_TO_FIRST, "10001", "10012", ACME, SUP)
+    assert (mapping.direction, mapping.first, mapping.second) == (
+        Direction.SECOND_TO_FIRST,
+        Ref(id="10001", name="Done"),
+        Ref(id="10012", name="Resolved"),
+    )
+    with pytest.raises(FormError) as refused:
+        forms.status_mapping(Direction.BOTH, "10012", "", ACME, SUP)
+    assert refused.value.errors == {
+        "first_status": "Choose a status of ACME.",
+        "second_status": "Choose a status of SUP.",
+    }
 
 
 def test_removing_an_item_that_is_gone_says_so() -> None:

@@ -295,33 +295,65 @@ async def test_comment_settings_per_direction(stack: Stack) -> None:
     )
 
 
-async def test_status_mappings_and_removing_items(stack: Stack) -> None:
+async def test_status_mappings_choose_each_projects_statuses_and_removing_items(
+    stack: Stack,
+) -> None:
     casey, _, sync_id = await accepted(stack)
+    page = await tab(casey, sync_id, "statuses")
+    assert options(page.by_id("f-first_status")) == [
+        ("", "Choose a status"),
+        ("10001", "Done"),
+        ("3", "In Progress"),
+        ("10000", "To Do"),
+    ]
+    assert options(page.by_id("f-second_status"))[1:] == [
+        ("10013", "Canceled"),
+        ("3", "In Progress"),
+        ("10012", "Resolved"),
+        ("10011", "Waiting for customer"),
+        ("10010", "Waiting for support"),
+    ]
+    assert page.find("label", for_="f-second_status").text() == "SUP status"
+
     post = f"/ui/syncs/{sync_id}/draft/statuses"
-    response = await casey.post(post, {"first_status": "3", "direction": "both"})
+    response = await casey.post(
+        post, {"first_status": "3", "second_status": "10001", "direction": "both"}
+    )
     assert response.status_code == 400
     page = main(response.text)
-    assert field_error(page, "second_status") == "Enter the status ID."
-    assert page.by_id("f-first_status").attrs["value"] == "3"
+    assert field_error(page, "second_status") == "Choose a status of SUP."
+    assert page.by_id("f-first_status").find("option", selected=True).attrs["value"] == "3"
 
     saved(
-        await casey.post(
-            post,
-            {
-                "first_status": "3",
-                "first_status_name": "In Progress",
-                "second_status": "10011",
-                "second_status_name": "Work in progress",
-                "direction": "both",
-            },
-        )
+        await casey.post(post, {"first_status": "3", "second_status": "10011", "direction": "both"})
     )
     row = (await tab(casey, sync_id, "statuses")).find("tbody").find("tr")
-    assert [td.text() for td in row.find_all("td")][:3] == [
+    assert [td.text() for td in row.find_all("td")][:4] == [
         "Both directions",
         "In Progress (3)",
-        "Work in progress (10011)",
+        "Waiting for customer (10011)",
+        "",
     ]
+    stored = await draft(stack, sync_id)
+    assert stored["statuses"] == [
+        {
+            "direction": "both",
+            "first": {"id": "3", "name": "In Progress"},
+            "second": {"id": "10011", "name": "Waiting for customer"},
+        }
+    ]
+
+    ghost = {"id": "99", "name": "Ghost"}
+    stored["statuses"].append({**stored["statuses"][0], "first": ghost})
+    api = await stack.api("customer", "ACME", CASEY)
+    assert (await api.put(f"/api/synchronizations/{sync_id}/draft", json=stored)).is_success
+    rows = (await tab(casey, sync_id, "statuses")).find("tbody").find_all("tr")
+    assert rows[1].find("ul", class_="problems").text() == "Status Ghost does not exist in ACME."
+    ghost_removed = await casey.post(
+        f"/ui/syncs/{sync_id}/draft/remove",
+        {"section": "statuses", "index": "1", "tab": "statuses"},
+    )
+    assert "notice=removed" in ghost_removed.headers["location"]
 
     removed = await casey.post(
         f"/ui/syncs/{sync_id}/draft/remove",

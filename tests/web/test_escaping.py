@@ -1,5 +1,5 @@
 """Everything Jira or people typed is text on the page, never markup: synchronization names,
-project, issue type and request type names, people's names and Jira's error messages."""
+project, issue type, request type and status names, people's names and Jira's error messages."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ async def request_between(nora: Admin, name: str) -> int:
 
 async def test_names_from_jira_and_people_are_escaped_on_every_page(stack: Stack) -> None:
     await add_site(stack, northwind())
+    site = stack.simulator.site("northwind")
+    site.state.statuses = [
+        s.model_copy(update={"name": f"In Progress {EVIL}"}) if s.id == "3" else s
+        for s in site.state.statuses
+    ]
     mallory = await open_admin(stack, "northwind", "EVIL", MALLORY)
     sync_id = await request_between(mallory, f"Sync {SCRIPT}")
     desk = await open_admin(stack, "northwind", "DESK", NORA)
@@ -46,6 +51,7 @@ async def test_names_from_jira_and_people_are_escaped_on_every_page(stack: Stack
     assert f"Requested by Mallory {EVIL}" in main(request.text).text()
     for page in (
         await mallory.get(f"{base}/configure"),
+        await mallory.get(f"{base}/configure", tab="statuses"),
         await mallory.get(f"{base}/configure/issue-types/new", direction="first_to_second"),
         await mallory.get(
             f"{base}/configure/defaults/new", side="second", field="customfield_10010"
@@ -70,6 +76,8 @@ async def test_names_from_jira_and_people_are_escaped_on_every_page(stack: Stack
         ).text
     )
     assert f"Help {EVIL}" in defaults.by_id("f-value").text()
+    statuses = main((await mallory.get(f"{base}/configure", tab="statuses")).text)
+    assert f"In Progress {EVIL}" in statuses.by_id("f-first_status").text()
 
 
 async def test_jiras_error_messages_are_escaped(stack: Stack) -> None:

@@ -37,6 +37,7 @@ from tandem.jira.schemas import (
     FieldMetaPage,
     Issue,
     IssueType,
+    IssueTypeStatuses,
     JiraField,
     JsmPage,
     MyPermissions,
@@ -57,6 +58,7 @@ MYSELF = "/rest/api/3/myself"
 USER = "/rest/api/3/user"
 PROJECT_SEARCH = "/rest/api/3/project/search"
 PROJECT = "/rest/api/3/project/{projectIdOrKey}"
+PROJECT_STATUSES = "/rest/api/3/project/{projectIdOrKey}/statuses"
 PROJECT_ISSUE_TYPES = "/rest/api/3/issuetype/project"
 CREATE_META_FIELDS = "/rest/api/3/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}"
 FIELDS = "/rest/api/3/field"
@@ -200,6 +202,11 @@ class JiraClient:
 
     async def get_project(self, project: str) -> Project:
         return await self._model(Project, "GET", PROJECT, path={"projectIdOrKey": project})
+
+    async def project_statuses(self, project_id_or_key: str) -> list[IssueTypeStatuses]:
+        """The statuses of each issue type of the project (id or key)."""
+        path = {"projectIdOrKey": project_id_or_key}
+        return self._models(IssueTypeStatuses, await self._call("GET", PROJECT_STATUSES, path))
 
     async def project_issue_types(self, project_id: str | int) -> list[IssueType]:
         response = await self._call("GET", PROJECT_ISSUE_TYPES, params={"projectId": project_id})

@@ -115,6 +115,15 @@ class Status(JiraModel):
     status_category: StatusCategory | None = None
 
 
+class IssueTypeStatuses(JiraModel):
+    """An issue type of a project and the statuses of its workflow (``project/{id}/statuses``)."""
+
+    id: str
+    name: str = ""
+    subtask: bool = False
+    statuses: list[Status] = []
+
+
 class ProjectRef(JiraModel):
     id: str
     key: str

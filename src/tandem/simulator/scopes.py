@@ -31,6 +31,7 @@ ENDPOINT_SCOPES: dict[str, str] = {
     f"POST {_P}/search/jql": "READ",
     f"GET {_P}/project/search": "READ",
     f"GET {_P}/project/{{projectIdOrKey}}": "READ",
+    f"GET {_P}/project/{{projectIdOrKey}}/statuses": "READ",
     f"GET {_P}/issuetype/project": "READ",
     f"GET {_P}/issue/createmeta/{{projectIdOrKey}}/issuetypes": "READ",
     f"GET {_P}/issue/createmeta/{{projectIdOrKey}}/issuetypes/{{issueTypeId}}": "READ",

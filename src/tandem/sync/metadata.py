@@ -1,5 +1,6 @@
-"""What a project offers to a configuration (issue types, fields, request types), read from
-Jira; and the checks and suggestions made against it. Reading is I/O; checking is pure."""
+"""What a project offers to a configuration (issue types, fields, request types, statuses),
+read from Jira; and the checks and suggestions made against it. Reading is I/O; checking is
+pure."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from tandem.jira.client import JiraClient
+from tandem.jira.schemas import IssueTypeStatuses
 from tandem.sync.models import Side
 from tandem.sync.schemas import Direction, FieldMapping, Problem, Ref, SyncConfig
 
@@ -65,6 +67,7 @@ class ProjectMeta(BaseModel):
     type: str
     issue_types: list[Ref]
     fields: list[FieldInfo]
+    statuses: list[Ref]
     request_types: list[RequestTypeInfo] = []
     request_type_field: str | None = None
 
@@ -80,6 +83,7 @@ async def read_project(client: JiraClient, project_id: str) -> ProjectMeta:
     """One project's metadata: a few reads, done when an admin configures or publishes."""
     project = await client.get_project(project_id)
     issue_types = await client.project_issue_types(project.id)
+    statuses = await client.project_statuses(project.id)
     fields = [
         FieldInfo(
             id=f.id,
@@ -98,11 +102,20 @@ async def read_project(client: JiraClient, project_id: str) -> ProjectMeta:
         type=project.project_type_key or "software",
         issue_types=[Ref(id=t.id, name=t.name) for t in issue_types if not t.subtask],
         fields=fields,
+        statuses=_statuses(statuses),
         request_type_field=next((f.id for f in fields if f.custom == REQUEST_TYPE_SCHEMA), None),
     )
     if meta.is_service_desk:
         meta.request_types = await _request_types(client, project.id)
     return meta
+
+
+def _statuses(issue_types: list[IssueTypeStatuses]) -> list[Ref]:
+    """The distinct statuses of the issue types Tandem synchronizes (not subtasks), by name."""
+    found = {
+        s.id: Ref(id=s.id, name=s.name) for t in issue_types if not t.subtask for s in t.statuses
+    }
+    return sorted(found.values(), key=lambda ref: (ref.name.casefold(), ref.id))
 
 
 async def _request_types(client: JiraClient, project_id: str) -> list[RequestTypeInfo]:
@@ -134,6 +147,11 @@ class Checker:
         if all(t.id != ref.id for t in project.issue_types):
             self.add(path, f"issue type {ref} does not exist in {project.key}")
 
+    def status(self, path: str, side: Side, ref: Ref) -> None:
+        project = self.project(side)
+        if all(s.id != ref.id for s in project.statuses):
+            self.add(path, f"status {ref} does not exist in {project.key}")
+
     def check(self, config: SyncConfig) -> list[Problem]:
         for index, mapping in enumerate(config.issue_types):
             for side in Side:
@@ -143,6 +161,9 @@ class Checker:
             self.default(index, default.side, default.field, default.issue_type, default.value)
         for index, fm in enumerate(config.fields):
             self.field_mapping(index, fm)
+        for index, pair in enumerate(config.statuses):
+            for side in Side:
+                self.status(f"statuses.{index}.{side.value}", side, pair.status(side))
         self.request_types_covered(config)
         return self.problems
 

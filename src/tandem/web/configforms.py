@@ -211,18 +211,20 @@ def comment_rule(enabled: bool, create_as: str, source_filter: str) -> CommentRu
         raise FormError({"comments": message}) from exc
 
 
+def _status(meta: ProjectMeta, status_id: str) -> Ref | None:
+    return next((s for s in meta.statuses if s.id == status_id), None)
+
+
 def status_mapping(
-    way: Direction, first: tuple[str, str], second: tuple[str, str]
+    way: Direction, first_id: str, second_id: str, first: ProjectMeta, second: ProjectMeta
 ) -> StatusMapping:
-    """A status pair, each given as (status id, name)."""
+    """A status of the first project paired with a status of the second."""
+    left, right = _status(first, first_id), _status(second, second_id)
     errors = {}
-    for field, (status_id, _) in (("first_status", first), ("second_status", second)):
-        if not status_id.strip():
-            errors[field] = "Enter the status ID."
-    if errors:
+    if left is None:
+        errors["first_status"] = f"Choose a status of {first.key}."
+    if right is None:
+        errors["second_status"] = f"Choose a status of {second.key}."
+    if left is None or right is None:
         raise FormError(errors)
-    return StatusMapping(
-        direction=way,
-        first=Ref(id=first[0].strip(), name=first[1].strip()),
-        second=Ref(id=second[0].strip(), name=second[1].strip()),
-    )
+    return StatusMapping(direction=way, first=left, second=right)

@@ -153,8 +153,9 @@ async def add_status_mapping(sync_id: int, page: FormPageDep) -> Response:
     try:
         mapping = forms.status_mapping(
             forms.direction(text(form, "direction")),
-            (text(form, "first_status"), text(form, "first_status_name")),
-            (text(form, "second_status"), text(form, "second_status_name")),
+            text(form, "first_status"),
+            text(form, "second_status"),
+            *_metas(config),
         )
     except FormError as exc:
         return _tab(page, config, "statuses", form, exc)

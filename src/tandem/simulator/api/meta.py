@@ -1,4 +1,5 @@
-"""Platform v3 metadata: projects, issue types, create metadata, fields, users, permissions."""
+"""Platform v3 metadata: projects and their statuses, issue types, create metadata, fields,
+users, permissions."""
 
 from __future__ import annotations
 
@@ -77,6 +78,25 @@ async def search_projects(request: Request, site: SiteDep, actor: ActorDep) -> J
 async def get_project(projectIdOrKey: str, site: SiteDep, actor: ActorDep) -> JSONResponse:
     project = _browsable_project(site, actor.user, projectIdOrKey)
     return ok(represent.project(site, project, viewer=actor.user))
+
+
+@router.get("/project/{projectIdOrKey}/statuses")
+async def project_statuses(projectIdOrKey: str, site: SiteDep, actor: ActorDep) -> JSONResponse:
+    """Each issue type of the project with the statuses of its workflow."""
+    project = _browsable_project(site, actor.user, projectIdOrKey)
+    statuses = [s for s in (site.status(i) for i in project.workflow.statuses) if s is not None]
+    return ok(
+        [
+            {
+                "self": site.url(f"/rest/api/3/issuetype/{kind.id}"),
+                "id": kind.id,
+                "name": kind.name,
+                "subtask": kind.subtask,
+                "statuses": [represent.status(site, s) for s in statuses],
+            }
+            for kind in represent.project_issue_types(site, project)
+        ]
+    )
 
 
 @router.get("/issuetype/project")
