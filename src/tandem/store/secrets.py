@@ -77,7 +77,3 @@ def _key_from_file(key_file: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(key + "\n")
     return key
-
-
-def secret_box(settings: Settings) -> SecretBox:
-    return SecretBox(resolve_secret_key(settings))

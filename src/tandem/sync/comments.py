@@ -46,13 +46,9 @@ def visibility(comment: Comment, sync: Synchronization, source: Side, sync_all: 
         return Visibility(False, f"the comment is restricted to {restricted}")
     if sync.project_type(source) != SERVICE_DESK:
         return Visibility(True)
-    marker = comment.property_value(SD_PUBLIC_COMMENT)
-    internal = comment.jsd_public is False or (
-        isinstance(marker, dict) and marker.get("internal") is True
-    )
-    if comment.jsd_public is None and marker is None:
+    if comment.jsd_public is None and comment.property_value(SD_PUBLIC_COMMENT) is None:
         return Visibility(False, "the comment's visibility is unknown: treated as internal")
-    if internal and not sync_all:
+    if comment.is_internal and not sync_all:
         return Visibility(False, "internal comments are not synchronized")
     return Visibility(True)
 

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tandem.sync.models import Side
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 
 class Direction(enum.StrEnum):
@@ -114,7 +114,7 @@ class CommentSettings(Strict):
 class SyncConfig(Strict):
     """Everything the engine needs to know to synchronize two projects."""
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1] = SCHEMA_VERSION
     issue_types: list[IssueTypeMapping] = []
     defaults: list[DefaultValue] = []
     fields: list[FieldMapping] = []

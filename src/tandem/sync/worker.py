@@ -66,13 +66,3 @@ class Worker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), self.poll_seconds)
         log.info("worker stopped")
-
-    async def drain(self, *, max_rounds: int = 1000) -> int:
-        """Apply every event that is due now (for the CLI and tests); returns how many."""
-        total = 0
-        for _ in range(max_rounds):
-            claimed = await self.run_once()
-            if claimed == 0:
-                return total
-            total += claimed
-        return total
