@@ -8,7 +8,6 @@ new link gets an event that copies its existing comments, in order, through the 
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +18,7 @@ from tandem.jira.schemas import CreatedIssue, Issue
 from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync import linkprop, mapping, queue
-from tandem.sync.context import find_link
+from tandem.sync.context import find_link, now_ms
 from tandem.sync.models import IssueLink, Side, Synchronization
 from tandem.sync.schemas import SyncConfig
 from tandem.tenants.clients import TenantClients
@@ -40,7 +39,7 @@ def issue_payload(event: str, issue: Issue) -> dict[str, Any]:
     """A webhook-shaped payload for an event Tandem queues itself."""
     return {
         "webhookEvent": event,
-        "timestamp": int(time.time() * 1000),
+        "timestamp": now_ms(),
         "issue": issue.model_dump(by_alias=True, mode="json", exclude_none=True),
     }
 
@@ -157,7 +156,7 @@ class BulkCopier:
         refused: list[Planned],
         prefix: str,
     ) -> None:
-        written = int(time.time() * 1000)
+        written = now_ms()
         async with self.database.transaction() as session:
             for plan in planned:
                 copy = copies.get(plan.tag)
