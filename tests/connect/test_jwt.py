@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jwt
 import pytest
 
 from tandem.connect.jwt import canonical_request, query_string_hash, sign, unverified_claims
+from tests.support.openapi import SPECS_DIR
 
-VECTORS = json.loads(
-    (Path(__file__).resolve().parents[3] / "shared/specs/qsh-vectors.json").read_text()
-)
+VECTORS = json.loads((SPECS_DIR / "qsh-vectors.json").read_text())
 
 
 @pytest.mark.parametrize("vector", VECTORS["jira"], ids=lambda v: f"{v['method']} {v['url']}")

@@ -16,7 +16,7 @@ import httpx
 from openapi_core import Config, OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
 
-SPECS_DIR = Path(__file__).resolve().parents[3] / "shared" / "specs"
+SPECS_DIR = Path(__file__).resolve().parents[1] / "specs"
 SPEC_HOST = "https://your-domain.atlassian.net"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,9 +14,10 @@ from tandem.store.db import Database
 from tandem.sync.models import Event, Synchronization, SyncState
 from tandem.tenants import service as tenants
 from tests.support.connect import JiraSite
+from tests.support.openapi import SPECS_DIR
 from tests.sync import factories
 
-WEBHOOKS = Path(__file__).resolve().parents[3] / "shared" / "specs" / "webhooks"
+WEBHOOKS = SPECS_DIR / "webhooks"
 PATH = "/webhooks/jira"
 
 
