@@ -245,6 +245,26 @@ class Cluster:
     def open_events(self) -> int:
         return self._sql("SELECT count(*) FROM events WHERE status IN ('pending', 'processing')")
 
+    def describe_open(self, limit: int = 8) -> list[str]:
+        """The open events that hold the others back (each order key's oldest), for the report."""
+        query = text(
+            "SELECT e.id, e.status, e.webhook_event, e.issue_key, e.attempts, e.claimed_at, "
+            "e.next_attempt_at, substr(coalesce(e.last_error, ''), 1, 100), "
+            "(SELECT count(*) FROM events w WHERE w.order_key = e.order_key "
+            "AND w.status IN ('pending', 'processing')) "
+            "FROM events e WHERE e.status IN ('pending', 'processing') AND NOT EXISTS ("
+            "SELECT 1 FROM events o WHERE o.order_key = e.order_key AND o.id < e.id "
+            "AND o.status IN ('pending', 'processing')) ORDER BY e.id LIMIT :limit"
+        )
+        assert self._engine is not None
+        with self._engine.connect() as connection:
+            rows = connection.execute(query, {"limit": limit}).all()
+        return [
+            f"event {r[0]} {r[2]} {r[3]}: {r[1]} (attempts {r[4]}, claimed {r[5]}, "
+            f"due {r[6]}) {r[7]!r}, {r[8] - 1} waiting behind it"
+            for r in rows
+        ]
+
     def failed_events(self) -> int:
         return self._sql("SELECT count(*) FROM events WHERE status = 'failed'")
 
@@ -368,8 +388,9 @@ class Cluster:
         Returns what did not happen in time (empty when settled)."""
         deadline = time.monotonic() + timeout
         problems = []
-        if not await self.quiet(max(1.0, deadline - time.monotonic())):
+        if not await self.quiet(max(1.0, deadline - time.monotonic() - 20)):
             problems.append(f"not quiet: {await asyncio.to_thread(self.open_events)} open events")
+            problems += await asyncio.to_thread(self.describe_open)
         before = await asyncio.to_thread(self.last_run)
         while time.monotonic() < deadline:
             if await asyncio.to_thread(self.finished_runs_after, before) > 0:
@@ -382,6 +403,7 @@ class Cluster:
                 f"not quiet after reconciling: {await asyncio.to_thread(self.open_events)} "
                 "open events"
             )
+            problems += await asyncio.to_thread(self.describe_open)
         return problems
 
 
@@ -412,6 +434,7 @@ class Outcome:
     failed_events: int
     seconds: float
     counts: dict[str, int]
+    settle_seconds: float
 
     @property
     def clean(self) -> bool:
@@ -427,6 +450,7 @@ class Outcome:
             f"faults injected: {faults}",
             f"changes by kind: {counts}",
             f"events parked as failed: {self.failed_events}",
+            f"quiescence and a reconciliation took {self.settle_seconds:.0f} s",
             *(f"PROBLEM: {p}" for p in self.problems),
             self.findings.table(),
         ]
@@ -520,7 +544,9 @@ async def play(
     injected = await cluster.fault_counts()
     injected["webhooks dropped"] -= int(hooks_before.get("dropped", 0))
     injected["webhooks given up"] -= int(hooks_before.get("failed", 0))
+    settling = time.monotonic()
     problems = crashed + await cluster.settle(settle_timeout)
+    settled = time.monotonic() - settling
     findings = check(await cluster.state(), cluster.app_ids, log)
     return Outcome(
         name=name,
@@ -533,6 +559,7 @@ async def play(
         failed_events=await asyncio.to_thread(cluster.failed_events),
         seconds=time.monotonic() - started,
         counts=dict(log.counts),
+        settle_seconds=settled,
     )
 
 

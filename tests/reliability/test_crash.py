@@ -30,6 +30,7 @@ async def test_crashes_lose_duplicate_and_leak_nothing(backend: str, tmp_path: P
             seconds=seconds,
             worker_kills=kills,
             serve_kills=1,
+            settle_timeout=75.0,
         )
     finally:
         cluster.stop()

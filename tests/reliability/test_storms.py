@@ -38,7 +38,7 @@ async def test_storm_loses_duplicates_and_leaks_nothing(name: str, storm_cluster
         changes=CHANGES,
         seconds=SECONDS,
         faults=storm(name, outage_seconds=OUTAGE_SECONDS),
-        settle_timeout=150.0,
+        settle_timeout=75.0,
     )
     report = outcome.report()
     log.info(report)
