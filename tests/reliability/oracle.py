@@ -166,17 +166,17 @@ class Oracle:
         self.sup_notes = [n for t in self.sup for n in t.notes]
 
     def run(self) -> Findings:
-        pairs = self._issues()
-        for original, copy in pairs:
-            self._customer_comments(original, copy)
-            self._agent_comments(original, copy)
+        for original, copies in self._issues():
+            self._customer_comments(original, copies)
+            for copy in copies:
+                self._agent_comments(original, copy)
         self._deleted()
         self._leaks()
         return self.findings
 
     # Issues
 
-    def _issues(self) -> list[tuple[Ticket, Ticket]]:
+    def _issues(self) -> list[tuple[Ticket, list[Ticket]]]:
         copies: dict[str, list[Ticket]] = defaultdict(list)
         for ticket in self.sup:
             marker = _first_marker(ticket.summary, self.tag)
@@ -209,31 +209,34 @@ class Oracle:
                 self.findings.duplicated.append(
                     f"{original.key} ({marker}) has {len(found)} requests: {keys}"
                 )
-            self._fields(original, found[0])
-            pairs.append((original, found[0]))
+            self._fields(original, found)
+            pairs.append((original, found))
         return pairs
 
-    def _fields(self, original: Ticket, copy: Ticket) -> None:
-        if copy.summary != original.summary:
+    def _fields(self, original: Ticket, copies: list[Ticket]) -> None:
+        """The latest summary and description on the copy (on one of them, if duplicated)."""
+        keys = "/".join(c.key for c in copies)
+        if all(c.summary != original.summary for c in copies):
             self.findings.lost.append(
-                f"{original.key} -> {copy.key}: summary edit lost "
-                f"(copy {copy.summary!r}, original {original.summary!r})"
+                f"{original.key} -> {keys}: summary edit lost "
+                f"(copy {copies[0].summary!r}, original {original.summary!r})"
             )
-        if original.description.strip() not in copy.description:
+        wanted = original.description.strip()
+        if all(wanted not in c.description for c in copies):
             self.findings.lost.append(
-                f"{original.key} -> {copy.key}: description edit lost "
-                f"(copy {copy.description[:60]!r}, original {original.description[:60]!r})"
+                f"{original.key} -> {keys}: description edit lost "
+                f"(copy {copies[0].description[:60]!r}, original {wanted[:60]!r})"
             )
 
     # Comments
 
-    def _customer_comments(self, original: Ticket, copy: Ticket) -> None:
+    def _customer_comments(self, original: Ticket, copies: list[Ticket]) -> None:
         for note in original.notes:
             marker = _first_marker(note.text, self.tag)
             if note.by_app or marker is None:
                 continue
             self.findings.checked["customer comments"] += 1
-            self._one_copy(note, marker, copy, self.sup_notes, must_be_public=True)
+            self._one_copy(note, marker, copies, self.sup_notes, must_be_public=True)
 
     def _agent_comments(self, original: Ticket, copy: Ticket) -> None:
         for note in copy.notes:
@@ -244,20 +247,30 @@ class Oracle:
                 self.findings.checked["internal notes"] += 1
                 continue
             self.findings.checked["agent replies"] += 1
-            self._one_copy(note, marker, original, self.acme_notes, must_be_public=False)
+            self._one_copy(note, marker, [original], self.acme_notes, must_be_public=False)
 
     def _one_copy(
-        self, note: Note, marker: str, target: Ticket, notes: list[Note], *, must_be_public: bool
+        self,
+        note: Note,
+        marker: str,
+        targets: list[Ticket],
+        notes: list[Note],
+        *,
+        must_be_public: bool,
     ) -> None:
+        """One copy on the target issue (or on one of its duplicates), none anywhere else."""
+        keys = {t.key for t in targets}
         everywhere = _copies_of(marker, notes)
         echoes = _copies_of(marker, self.acme_notes if notes is self.sup_notes else self.sup_notes)
-        on_target = [n for n in everywhere if n.issue_key == target.key]
+        on_target = [n for n in everywhere if n.issue_key in keys]
         label = f"{_where(note)} ({marker})"
         if not on_target:
-            self.findings.lost.append(f"{label}: no copy on {target.key}")
-        if len(everywhere) > 1 or len(on_target) != len(everywhere):
-            where = ", ".join(_where(n) for n in everywhere)
-            self.findings.duplicated.append(f"{label}: {len(everywhere)} copies ({where})")
+            self.findings.lost.append(f"{label}: no copy on {'/'.join(sorted(keys))}")
+        if len(on_target) > 1:
+            where = ", ".join(_where(n) for n in on_target)
+            self.findings.duplicated.append(f"{label}: {len(on_target)} copies ({where})")
+        for stray in (n for n in everywhere if n.issue_key not in keys):
+            self.findings.duplicated.append(f"{label}: copied to the wrong issue, {_where(stray)}")
         for echo in echoes:
             self.findings.duplicated.append(f"{label}: echoed back as {_where(echo)}")
         for copied in on_target[:1]:
