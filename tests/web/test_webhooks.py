@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,14 +14,10 @@ from tandem.store.db import Database
 from tandem.sync.models import Event, Synchronization, SyncState
 from tandem.tenants import service as tenants
 from tests.support.connect import JiraSite
+from tests.support.samples import webhook_sample as captured
 from tests.sync import factories
 
-WEBHOOKS = Path(__file__).resolve().parents[3] / "shared" / "specs" / "webhooks"
 PATH = "/webhooks/jira"
-
-
-def captured(name: str) -> dict[str, Any]:
-    return dict(json.loads((WEBHOOKS / name).read_text()))
 
 
 @pytest.fixture
