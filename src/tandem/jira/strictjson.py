@@ -56,11 +56,13 @@ def depth(value: Any) -> int:
 def loads(body: bytes | str, *, max_depth: int = MAX_DEPTH) -> Any:
     """The JSON value of ``body``; ``InvalidJson`` if it is not strict JSON or nests too deep."""
     try:
-        value = json.loads(body, parse_constant=_refuse_constant)
-    except RecursionError as exc:
-        raise InvalidJson(f"the JSON nests deeper than {max_depth} levels") from exc
+        text = body.decode("utf-8") if isinstance(body, bytes) else body
     except UnicodeDecodeError as exc:
         raise InvalidJson("the body is not UTF-8") from exc
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise InvalidJson(f"the JSON nests deeper than {max_depth} levels") from exc
     except json.JSONDecodeError as exc:
         raise InvalidJson(f"the body is not JSON ({exc.msg} at position {exc.pos})") from exc
     if depth(value) > max_depth:
