@@ -2,7 +2,7 @@
 Hypothesis' synchronous examples, and strategies for JSON and near-miss Jira payloads.
 
 CI tries ``TANDEM_FUZZ_EXAMPLES`` inputs per test (150 unless set); a longer run sets it
-higher. ``pytest --hypothesis-show-statistics`` prints how many each test tried.
+higher. Each test prints how many inputs it tried (``pytest -s``).
 """
 
 from __future__ import annotations
