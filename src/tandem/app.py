@@ -19,6 +19,7 @@ from tandem.settings import Settings
 from tandem.sync.service import SyncError
 from tandem.sync.views import router as api_router
 from tandem.web.health import router as health_router
+from tandem.web.limits import BodyLimit, BodyTooLarge
 from tandem.web.metrics import router as metrics_router
 from tandem.web.ui import router as ui_router
 from tandem.web.webhooks import router as webhooks_router
@@ -49,6 +50,11 @@ async def _jira_error(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"error": f"Jira answered: {exc}"}, status_code=502)
 
 
+async def _body_too_large(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, BodyTooLarge)
+    return JSONResponse({"error": exc.reason}, status_code=exc.status_code)
+
+
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     return JSONResponse({"error": _validation_reason(exc)}, status_code=400)
@@ -74,6 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(SyncError, _sync_error)
     app.add_exception_handler(JiraError, _jira_error)
+    app.add_exception_handler(BodyTooLarge, _body_too_large)
+    app.add_middleware(
+        BodyLimit,
+        max_body_bytes=settings.max_body_bytes,
+        max_webhook_bytes=settings.max_webhook_bytes,
+    )
     app.include_router(health_router)
     app.include_router(metrics_router)
     app.include_router(connect_router)

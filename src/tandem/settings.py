@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_FILE = "tandem.db"
 ATLASSIAN_INSTALL_KEYS_URL = "https://connect-install-keys.atlassian.com"
+MIB = 1024 * 1024
 
 
 class Settings(BaseSettings):
@@ -31,6 +32,10 @@ class Settings(BaseSettings):
     reconcile_minutes: float = 10.0
     event_retention_days: float = Field(default=30.0, gt=0)
     jira_calls_per_second: float = Field(default=10.0, gt=0)
+    # Request bodies: forms, the JSON API and lifecycle callbacks are small; a webhook carries a
+    # whole issue (every text field up to 32,767 characters, as ADF, plus the changelog).
+    max_body_bytes: int = Field(default=1 * MIB, gt=0)
+    max_webhook_bytes: int = Field(default=10 * MIB, gt=0)
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod

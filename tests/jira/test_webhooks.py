@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from tandem.jira import adf
 from tandem.jira.webhooks import WebhookEvent
-from tests.support.openapi import SPECS_DIR
+from tests.support.samples import webhook_sample, webhook_sample_names
 
 
 def payload(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SPECS_DIR / "webhooks" / name).read_text())
-    return data
+    return webhook_sample(name)
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (SPECS_DIR / "webhooks").glob("*.json")))
+@pytest.mark.parametrize("name", webhook_sample_names())
 def test_every_captured_payload_is_read(name: str) -> None:
     event = WebhookEvent.model_validate(payload(name))
     assert event.issue is not None and event.issue.key

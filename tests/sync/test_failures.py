@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from tandem.jira.errors import (
     JiraAuthError,
@@ -14,6 +15,7 @@ from tandem.jira.errors import (
     JiraRateLimited,
     JiraUnavailable,
 )
+from tandem.jira.webhooks import WebhookEvent
 from tandem.sync.failures import SyncFailure, classify
 
 
@@ -44,7 +46,11 @@ from tandem.sync.failures import SyncFailure, classify
             "give the app's account the agent role",
         ),
         (SyncFailure("add the field to the screen"), False, "add the field to the screen"),
-        (KeyError("surprise"), True, "Tandem could not apply this change (KeyError"),
+        (KeyError("body"), False, "not in a shape Tandem can apply (KeyError: 'body')"),
+        (TypeError("'str' object is not a mapping"), False, "not in a shape Tandem can apply"),
+        (AttributeError("'list' has no attribute 'get'"), False, "AttributeError"),
+        (RecursionError("maximum recursion depth"), False, "not in a shape Tandem can apply"),
+        (RuntimeError("surprise"), True, "Tandem could not apply this change (RuntimeError"),
     ],
     ids=lambda value: type(value).__name__ if isinstance(value, BaseException) else None,
 )
@@ -54,3 +60,22 @@ def test_each_failure_is_retried_or_parked_with_advice(
     outcome = classify(exc, where="SUP-1")
     assert outcome.transient is transient
     assert advice in outcome.message
+
+
+def test_a_payload_of_the_wrong_shape_is_parked_with_the_field_not_its_value() -> None:
+    secret_body = "internal note: the customer's password is hunter2"
+    try:
+        WebhookEvent.model_validate(
+            {"webhookEvent": "comment_created", "comment": {"id": secret_body}}
+        )
+    except ValidationError as exc:
+        outcome = classify(exc, where="SUP-1")
+    assert outcome.transient is False
+    assert "comment.id" in outcome.message
+    assert "hunter2" not in outcome.message
+
+
+def test_a_long_reason_is_cut() -> None:
+    outcome = classify(ValueError("x" * 5000), where="SUP-1")
+    assert outcome.transient is False
+    assert len(outcome.message) < 300

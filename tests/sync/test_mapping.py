@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tandem.jira import adf
+from tandem.sync import mapping
 from tandem.sync.mapping import (
     SourceIssue,
     changed_field_ids,
@@ -240,3 +242,30 @@ def test_value_hash_ignores_adf_local_ids(value: Any) -> None:
     assert value_hash({"attrs": {"localId": "x"}, "v": value}) == value_hash(
         {"attrs": {"localId": "y"}, "v": value}
     )
+
+
+def test_a_summary_over_jiras_limit_is_cut_with_a_mark() -> None:
+    written = mapping.write_value("summary", "s" * 300)
+    assert len(written) == mapping.MAX_SUMMARY
+    assert written.endswith(mapping.CUT_MARK)
+    assert mapping.write_value("summary", "short") == "short"
+
+
+def test_a_text_field_over_jiras_limit_is_cut_with_a_mark() -> None:
+    written = mapping.write_value("customfield_10100", "t" * 40_000)
+    assert len(written) == mapping.MAX_TEXT
+    assert written.endswith(mapping.CUT_MARK)
+
+
+def test_a_document_over_jiras_limit_becomes_its_text_cut_with_a_note() -> None:
+    long = adf.doc([adf.paragraph([adf.text("word " * 2000, "strong")]) for _ in range(10)])
+    written = mapping.write_value("description", long)
+    size = len(json.dumps(written, ensure_ascii=False, separators=(",", ":")))
+    assert size <= mapping.MAX_TEXT
+    assert mapping.CUT_NOTE in adf.to_text(written)
+    assert adf.to_text(written).startswith("word word")
+
+
+def test_a_document_within_the_limit_is_written_as_it_is() -> None:
+    document = adf.doc([adf.paragraph([adf.text("kept", "strong")])])
+    assert mapping.write_value("description", document) == document

@@ -14,15 +14,10 @@ from tandem.store.db import Database
 from tandem.sync.models import Event, Synchronization, SyncState
 from tandem.tenants import service as tenants
 from tests.support.connect import JiraSite
-from tests.support.openapi import SPECS_DIR
+from tests.support.samples import webhook_sample as captured
 from tests.sync import factories
 
-WEBHOOKS = SPECS_DIR / "webhooks"
 PATH = "/webhooks/jira"
-
-
-def captured(name: str) -> dict[str, Any]:
-    return dict(json.loads((WEBHOOKS / name).read_text()))
 
 
 @pytest.fixture
@@ -125,3 +120,77 @@ async def test_a_body_that_is_not_a_webhook_is_a_bad_request(
     response = await deliver(client, site, {"hello": "world"})
     assert response.status_code == 400
     assert "not a Jira webhook" in response.json()["error"]
+
+
+def _with(path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    payload = captured("comment_created.jsdPublic.cloud.json")
+    target = payload
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    return payload
+
+
+async def deliver_raw(client: httpx.AsyncClient, site: JiraSite, body: bytes) -> httpx.Response:
+    token = site.request_token("POST", PATH)
+    return await client.post(PATH, content=body, headers={"Authorization": f"JWT {token}"})
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'{"webhookEvent": "comment_created", "timestamp": Infinity}', "Infinity"),
+        (b'{"webhookEvent": "comment_created", "timestamp": NaN}', "NaN"),
+        (b"[" * 50_000 + b"]" * 50_000, "nests deeper"),
+        (b'{"webhookEvent": ' + b"[" * 100 + b"]" * 100 + b"}", "nests deeper"),
+        (b"\xff\xfe", "not UTF-8"),
+        (b"[1, 2]", "JSON with webhookEvent"),
+        (b'{"webhookEvent": "comment_created", "x": "\\u0000"}', "NUL"),
+    ],
+    ids=["infinity", "nan", "50000-deep", "100-deep", "not-utf8", "array", "nul"],
+)
+async def test_junk_json_is_a_bad_request_with_a_reason(
+    client: httpx.AsyncClient, site: JiraSite, database: Database, body: bytes, reason: str
+) -> None:
+    response = await deliver_raw(client, site, body)
+    assert response.status_code == 400
+    assert reason in response.json()["error"]
+    assert await stored_events(database) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "reason"),
+    [
+        (("issue", "id"), "1" * 300, "issue.id"),
+        (("issue", "id"), "10001; drop", "issue.id"),
+        (("issue", "key"), "acme-1", "issue.key"),
+        (("issue", "key"), "A" * 300 + "-1", "issue.key"),
+        (("comment", "id"), "x" * 300, "comment.id"),
+        (("comment", "author", "accountId"), "a" * 300, "accountId"),
+        (("timestamp",), 10**30, "timestamp"),
+        (("webhookEvent",), "e" * 300, "webhookEvent"),
+    ],
+    ids=lambda value: str(value)[:20],
+)
+async def test_ids_and_lengths_outside_what_jira_sends_are_refused(
+    client: httpx.AsyncClient,
+    site: JiraSite,
+    database: Database,
+    path: tuple[str, ...],
+    value: Any,
+    reason: str,
+) -> None:
+    response = await deliver(client, site, _with(path, value))
+    assert response.status_code == 400
+    assert reason in response.json()["error"]
+    assert await stored_events(database) == 0
+
+
+async def test_a_long_webhook_identifier_is_refused(
+    client: httpx.AsyncClient, site: JiraSite, database: Database
+) -> None:
+    payload = captured("comment_created.jsdPublic.cloud.json")
+    response = await deliver(client, site, payload, identifier="i" * 300)
+    assert response.status_code == 400
+    assert "X-Atlassian-Webhook-Identifier" in response.json()["error"]
+    assert await stored_events(database) == 0

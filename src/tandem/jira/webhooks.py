@@ -1,12 +1,38 @@
-"""Typed views of the webhooks Jira delivers (v3 payloads with ADF, and older wiki-markup ones)."""
+"""Typed views of the webhooks Jira delivers (v3 payloads with ADF, and older wiki-markup ones).
+
+What Tandem stores and acts on is validated as Jira shapes it: issue, comment and changelog
+ids are decimal numbers, issue keys follow Jira's key pattern, and every stored string is
+bounded; anything else is refused with the field that is wrong.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from tandem.jira.schemas import Comment, Issue, JiraModel, User
+
+JiraId = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,19}$")]
+IssueKey = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{0,43}-[0-9]{1,19}$")]
+AccountId = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+EventName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+Timestamp = Annotated[int, Field(ge=0, lt=2**63)]
+
+
+class WebhookUser(User):
+    account_id: AccountId
+
+
+class WebhookIssue(Issue):
+    id: JiraId
+    key: IssueKey
+
+
+class WebhookComment(Comment):
+    id: JiraId
+    author: WebhookUser | None = None
+    update_author: WebhookUser | None = None
 
 
 class ChangelogItem(JiraModel):
@@ -24,19 +50,19 @@ class ChangelogItem(JiraModel):
 
 
 class Changelog(JiraModel):
-    id: str | None = None
+    id: JiraId | None = None
     items: list[ChangelogItem] = []
 
 
 class WebhookEvent(JiraModel):
     """One delivery: ``jira:issue_*`` or ``comment_*``."""
 
-    timestamp: int | None = None
-    webhook_event: str
+    timestamp: Timestamp | None = None
+    webhook_event: EventName
     issue_event_type_name: str | None = None
-    user: User | None = None
-    issue: Issue | None = None
-    comment: Comment | None = None
+    user: WebhookUser | None = None
+    issue: WebhookIssue | None = None
+    comment: WebhookComment | None = None
     changelog: Changelog | None = None
 
     @property

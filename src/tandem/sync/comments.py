@@ -21,7 +21,7 @@ from tandem.jira.schemas import SD_PUBLIC_COMMENT, Comment
 from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync.context import Context, Result, done, skipped
-from tandem.sync.mapping import value_hash
+from tandem.sync.mapping import MAX_TEXT, capped_document, value_hash
 from tandem.sync.models import CommentLink, IssueLink, Side, Synchronization
 from tandem.tenants.clients import TenantClients
 
@@ -31,6 +31,7 @@ COMMENT_CREATED = "comment_created"
 COMMENT_UPDATED = "comment_updated"
 COMMENT_DELETED = "comment_deleted"
 RENAME_BATCH = 50
+HEADER_ROOM = 1024  # the enriched header: an author name and a project
 
 
 @dataclass(frozen=True)
@@ -175,10 +176,12 @@ class CommentSync:
             return record
 
     def _body(self, ctx: Context, comment: Comment) -> dict[str, Any]:
+        """The copy's body, cut to Jira's length limit (room kept for the enriched header)."""
         if not ctx.config.comments.enriched:
-            return adf.ensure_doc(comment.body)
+            return capped_document(adf.ensure_doc(comment.body))
         author = comment.author.display_name if comment.author else "Someone"
-        return adf.with_header(comment.body, author, location(ctx.sync, ctx.source))
+        body = capped_document(adf.ensure_doc(comment.body), MAX_TEXT - HEADER_ROOM)
+        return adf.with_header(body, author, location(ctx.sync, ctx.source))
 
     def _target_client(self, ctx: Context) -> JiraClient:
         return self.clients.for_tenant(ctx.sync.tenant(ctx.target))

@@ -9,6 +9,11 @@ JiraPermissionError (403)      fail     the app's account lacks a permission (e.
 JiraNotFound (404)             fail     the issue, comment or project is gone
 JiraBadRequest (400)           fail     Jira's own field errors, with a hint where we have one
 SyncFailure                    fail     a rule of ours (e.g. a field not on the edit screen)
+ValidationError, TypeError,    fail     the stored event's data is not a shape Tandem can apply
+KeyError, AttributeError,               (which field, not its value); retrying cannot help
+IndexError, ValueError,
+RecursionError
+anything else                  retry    a fault of Tandem's own; parked after the last attempt
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import httpx
+from pydantic import ValidationError
 
 from tandem.jira.errors import (
     JiraAuthError,
@@ -30,6 +36,12 @@ from tandem.jira.errors import (
 
 NOT_ON_SCREEN = "not on the appropriate screen"
 AGENT_ADVICE = "in the service project, give the app's account the agent role"
+
+
+# Raised when a payload is not of the shape its event type promises: the same data fails the
+# same way on every attempt, so it is parked at once instead of holding the issue's later events.
+PAYLOAD_SHAPE_ERRORS = (TypeError, KeyError, AttributeError, IndexError, ValueError, RecursionError)
+MAX_DETAIL = 200
 
 
 class SyncFailure(Exception):
@@ -64,6 +76,18 @@ def _bad_request_hint(exc: JiraBadRequest) -> str:
     return "Jira refused the change: " + "; ".join(hints or [str(exc)])
 
 
+def _shape_problem(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": str(exc)}
+        where = ".".join(str(part) for part in first["loc"]) or "the event"
+        detail = f"{where}: {first['msg']} ({exc.error_count()} problem(s))"
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
+    if len(detail) > MAX_DETAIL:
+        detail = detail[:MAX_DETAIL] + "…"
+    return f"the event's data is not in a shape Tandem can apply ({detail})"
+
+
 def classify(exc: BaseException, *, where: str) -> Outcome:
     """The action for an exception raised while writing to ``where`` (e.g. "SUP-3")."""
     if isinstance(exc, (JiraUnavailable, httpx.TransportError)):
@@ -87,5 +111,7 @@ def classify(exc: BaseException, *, where: str) -> Outcome:
         return Outcome(False, _bad_request_hint(exc))
     if isinstance(exc, (SyncFailure, JiraError)):
         return Outcome(False, str(exc))
+    if isinstance(exc, PAYLOAD_SHAPE_ERRORS):
+        return Outcome(False, _shape_problem(exc))
     # A fault of Tandem's own: retried (a restart with a fix may apply it), then parked.
     return Outcome(True, f"Tandem could not apply this change ({type(exc).__name__}: {exc})")

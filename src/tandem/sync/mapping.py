@@ -7,6 +7,13 @@ Conflict rule (a field changed on both sides since the last sync): the newest wr
 Tandem records when it last wrote each side of a field; a change on side S whose Jira
 timestamp is older than Tandem's last write to S was already overwritten there by the other
 side's newer value, so it is not synced back and the event records the conflict.
+
+Limits of what is written: Jira refuses a summary over 255 characters and a text field or
+comment body over 32,767 characters (for a document, its ADF as JSON). An over-long value is
+cut rather than refused, so that the copy keeps following its source: a summary keeps its
+first 254 characters and ends with "…"; a document becomes its plain text, cut to fit, with a
+last paragraph saying that Tandem cut it (formatting is lost only in documents that were
+cut). Comment bodies are cut the same way (``capped_document``).
 """
 
 from __future__ import annotations
@@ -22,6 +29,13 @@ from tandem.sync.models import Side
 from tandem.sync.schemas import FieldMapping, SyncConfig
 
 DESCRIPTION = "description"
+SUMMARY = "summary"
+MAX_SUMMARY = 255
+MAX_TEXT = 32_767
+CUT_MARK = "…"
+CUT_NOTE = (
+    "[Tandem cut this text here: the original is longer than the 32,767 characters Jira accepts.]"
+)
 
 
 @dataclass(frozen=True)
@@ -69,12 +83,41 @@ def _reference(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
+def _json_length(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def capped_document(document: dict[str, Any], limit: int = MAX_TEXT) -> dict[str, Any]:
+    """``document`` if its length is within ``limit``, else its text cut to fit, with a note."""
+    if _json_length(document) <= limit:
+        return document
+    text = adf.to_text(document)
+    budget = min(len(text), limit)
+    while True:
+        cut = adf.from_text(text[:budget])
+        cut["content"].append(adf.paragraph([adf.text(CUT_NOTE)]))
+        over = _json_length(cut) - limit
+        if over <= 0 or budget == 0:
+            return cut
+        budget = max(0, budget - over)
+
+
+def _capped_text(field_id: str, value: str) -> str:
+    limit = MAX_SUMMARY if field_id == SUMMARY else MAX_TEXT
+    if len(value) <= limit:
+        return value
+    return value[: limit - len(CUT_MARK)] + CUT_MARK
+
+
 def write_value(field_id: str, value: Any) -> Any:
-    """A value as read from one issue, in the shape Jira accepts when writing another."""
+    """A value as read from one issue, in the shape Jira accepts when writing another
+    (over-long text cut to Jira's limits, see the module's docstring)."""
     if value is None:
         return None
     if field_id == DESCRIPTION or adf.is_doc(value):
-        return adf.ensure_doc(value)
+        return capped_document(adf.ensure_doc(value))
+    if isinstance(value, str):
+        return _capped_text(field_id, value)
     if isinstance(value, dict):
         return _reference(value)
     if isinstance(value, list):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -229,8 +229,11 @@ class PublishOut(BaseModel):
     problems: list[Problem] = []
 
 
+RowId = Annotated[int, Field(gt=0, le=2**31 - 1)]  # ids are INTEGER columns
+
+
 class RetryIn(Strict):
-    event_ids: list[int] | None = None
+    event_ids: list[RowId] | None = Field(default=None, max_length=1000)
 
 
 class InitialSyncIn(Strict):

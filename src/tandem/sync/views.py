@@ -33,7 +33,12 @@ from tandem.sync.service import ACTION_SIDES, SyncError
 router = APIRouter(prefix="/api", tags=["api"])
 
 
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: no row has a larger one
+
+
 async def visible_sync(sync_id: int, caller: CallerDep, services: ServicesDep) -> Synchronization:
+    if not 0 < sync_id <= MAX_ID:
+        raise SyncError(f"synchronization {sync_id} not found", 404)
     async with services.database.transaction() as session:
         sync = await syncs.get(session=session, sync_id=sync_id)
     if sync is None or sync.side_of(caller.tenant.id, caller.project_id) is None:

@@ -14,6 +14,7 @@ from tandem.sync import flows, queue, runs
 from tandem.sync import service as syncs
 from tandem.sync.models import EventStatus, RunKind, Synchronization
 from tandem.sync.schemas import InitialSyncIn
+from tandem.sync.views import MAX_ID
 from tandem.web.errors import PageRoute
 from tandem.web.listing import STATE_LABELS
 from tandem.web.page import FormPageDep, Page, PageDep
@@ -81,7 +82,9 @@ async def retry(sync_id: int, page: FormPageDep) -> Response:
     sync = await page.sync(sync_id)
     form = await page.request.form()
     event = str(form.get("event", ""))
-    event_ids = [int(event)] if event.isdigit() else None
+    event_ids = [int(event)] if event.isascii() and event.isdigit() else None
+    if event_ids and not 0 < event_ids[0] <= MAX_ID:
+        event_ids = []  # no event has that id
     async with page.services.database.transaction() as session:
         count = await queue.retry_failed(session=session, sync=sync, event_ids=event_ids)
         await syncs.audit(
