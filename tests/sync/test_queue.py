@@ -295,6 +295,7 @@ async def test_a_stopping_worker_and_a_starting_one_put_unfinished_events_back(
     await kill(database, doomed)
 
     async with database.transaction() as session:
+        assert await queue.release(session=session, claimer=stopping.id, event_ids=[0]) == 0
         assert await queue.release(session=session, claimer=stopping.id) == 1
         assert await queue.release_abandoned(session=session) == 1
         assert await liveness.forget_dead(session=session) == 1

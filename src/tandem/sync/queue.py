@@ -1,12 +1,30 @@
 """The durable event queue: store once, claim in order per issue, finish, retry or park.
 
 Events sharing an ``order_key`` are applied one at a time, oldest first; different keys run in
-parallel. On PostgreSQL, claims use ``FOR UPDATE SKIP LOCKED`` so that many workers share the
-queue; SQLite serializes writers by itself.
+parallel. Only the oldest open (pending or processing) event of a key is ever claimable, so a
+later event waits even behind a claim whose worker died, until that event is taken over.
+
+A claim names its worker (``claimed_by``) and stands while that worker is alive
+(tandem.sync.liveness): on PostgreSQL while the worker holds its advisory lock, which the server
+drops when the worker's connection ends, so a killed worker's events are due again at once; on
+SQLite while its heartbeat is younger than a short lease. The alternative on PostgreSQL, a
+row or advisory lock per event held in a transaction for the whole apply, would keep one
+connection idle in transaction per event in flight (8 per worker, across Jira calls that take
+seconds); a lock per worker costs one connection per worker and nothing per event.
+
+A batch is chosen and taken in one statement. Round trips to claim and finish N events on
+PostgreSQL (BEGIN and COMMIT counted): before, 2 + N + 2 to claim (a SELECT, an UPDATE per
+event, a SELECT of the rows) and 3 per finish: 8 per event alone, 4.5 each in a batch of 8;
+now 3 to claim and 3 per finish: 6 alone, 3.4 each in a batch of 8. Liveness is read inside the
+claim statement; heartbeats are one statement per worker every few seconds.
+
+A worker that was taken over (its connection dropped, but it lives on) cannot record an outcome
+over the new claim: ``finish`` and ``fail`` given the claimer change only an event it still holds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -150,9 +168,14 @@ async def claim(
     return sorted(taken.all(), key=lambda event: event.id)
 
 
-async def release(*, session: AsyncSession, claimer: int) -> int:
-    """Put the events ``claimer`` has not finished back in the queue (it is stopping)."""
-    return await _unclaim(session, Event.claimed_by == claimer)
+async def release(
+    *, session: AsyncSession, claimer: int, event_ids: Collection[int] | None = None
+) -> int:
+    """Put the events ``claimer`` has not finished (all, or those listed) back in the queue."""
+    whose = Event.claimed_by == claimer
+    if event_ids is not None:
+        whose = and_(whose, Event.id.in_(event_ids))
+    return await _unclaim(session, whose)
 
 
 async def release_abandoned(*, session: AsyncSession, lease: timedelta = liveness.LEASE) -> int:

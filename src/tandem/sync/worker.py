@@ -38,6 +38,7 @@ class Worker:
         self._stopping = False
         self._registration: liveness.Registration | None = None
         self._beats: asyncio.Task[None] | None = None
+        self._unrecorded: set[int] = set()
 
     def wake(self) -> None:
         self._wakeup.set()
@@ -54,7 +55,10 @@ class Worker:
         """Claim one batch of due events and apply them; returns how many were claimed."""
         claimer = await self._registered()
         async with self.database.transaction() as session:
+            if self._unrecorded:
+                await queue.release(session=session, claimer=claimer, event_ids=self._unrecorded)
             events = await queue.claim(session=session, limit=self.concurrency, claimer=claimer)
+        self._unrecorded.clear()
         if events:
             await asyncio.gather(*(self._process(event) for event in events))
         return len(events)
@@ -62,8 +66,9 @@ class Worker:
     async def _process(self, event: Event) -> None:
         try:
             await self.engine.process(event)
-        except Exception:  # the queue itself failed: the event is put back when this worker leaves
+        except Exception:  # the queue itself failed: put the event back before the next claim
             log.exception("event %s could not be recorded", event.id)
+            self._unrecorded.add(event.id)
 
     async def run(self) -> None:
         log.info("worker started (concurrency %d)", self.concurrency)
