@@ -33,6 +33,7 @@ from tandem.tenants.models import Tenant, TenantState
 log = logging.getLogger(__name__)
 
 ADMIN_CACHE_SECONDS = 60.0
+WORKER_GRACE_SECONDS = 10.0
 
 
 @dataclass
@@ -132,8 +133,9 @@ class Services:
     async def aclose(self) -> None:
         if self._worker_task is not None:
             self.worker.stop()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._worker_task, timeout=10)
+            # Past the grace period the worker is cancelled; it still puts its events back.
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(self._worker_task, timeout=WORKER_GRACE_SECONDS)
         for task in list(self._tasks):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -11,6 +11,7 @@ from tandem.sync.models import (
     IssueLink,
     Synchronization,
     SyncRun,
+    WorkerProcess,
 )
 from tandem.tenants.models import Tenant
 
@@ -25,5 +26,6 @@ __all__ = [
     "SyncRun",
     "Synchronization",
     "Tenant",
+    "WorkerProcess",
     "metadata",
 ]

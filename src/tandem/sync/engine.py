@@ -74,10 +74,15 @@ class Engine:
                     event_id=event.id,
                     error=outcome.message,
                     transient=outcome.transient,
+                    claimer=event.claimed_by,
                 )
         async with self.database.transaction() as session:
             await queue.finish(
-                session=session, event_id=event.id, status=result.status, reason=result.reason
+                session=session,
+                event_id=event.id,
+                status=result.status,
+                reason=result.reason,
+                claimer=event.claimed_by,
             )
         return result.status
 

@@ -232,6 +232,8 @@ class Event(Timestamps, Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
+    # The worker (``workers.id``) applying the event while it is "processing".
+    claimed_by: Mapped[int | None]
     last_error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
@@ -239,6 +241,18 @@ class Event(Timestamps, Base):
         Index("ix_events_queue", "status", "next_attempt_at"),
         Index("ix_events_order", "order_key", "id"),
     )
+
+
+class WorkerProcess(Base):
+    """A running worker; its claims stand while it is alive (see tandem.sync.liveness)."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RunKind(enum.StrEnum):
