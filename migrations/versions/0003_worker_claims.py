@@ -1,6 +1,6 @@
 """worker claims
 
-Revision ID: 0004
+Revision ID: 0003
 Revises: 0002
 Create Date: 2026-12-02 09:00:00.000000
 """
