@@ -6,7 +6,6 @@ the two projects it links (anything else answers 404).
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
@@ -16,7 +15,7 @@ from tandem.deps import Caller, CallerDep, ServicesDep
 from tandem.services import Services
 from tandem.sync import flows, metadata, queue, runs
 from tandem.sync import service as syncs
-from tandem.sync.models import ConfigKind, EventStatus, RunKind, Side, Synchronization
+from tandem.sync.models import ConfigKind, EventStatus, Side, Synchronization
 from tandem.sync.schemas import (
     AuditOut,
     EventOut,
@@ -121,9 +120,12 @@ async def publish(sync: SyncDep, caller: CallerDep, services: ServicesDep) -> An
 
 
 @router.get("/synchronizations/{sync_id}/metadata")
-async def project_metadata(sync: SyncDep, services: ServicesDep) -> dict[str, Any]:
-    meta = await flows.project_metadata(services, sync)
-    return {side.value: meta[side].model_dump(mode="json") for side in Side}
+async def project_metadata(
+    sync: SyncDep, caller: CallerDep, services: ServicesDep
+) -> dict[str, Any]:
+    """Both projects once the request is accepted; before that only the caller's own."""
+    meta = await flows.visible_metadata(services, sync, caller)
+    return {side.value: found.model_dump(mode="json") for side, found in meta.items()}
 
 
 @router.get("/synchronizations/{sync_id}/suggestions")
@@ -191,17 +193,9 @@ async def audit_log(sync: SyncDep, services: ServicesDep) -> list[AuditOut]:
 async def initial_sync(
     body: InitialSyncIn, sync: SyncDep, caller: CallerDep, services: ServicesDep
 ) -> dict[str, str]:
-    async with services.database.transaction() as session:
-        await syncs.audit(
-            session=session,
-            sync=sync,
-            account_id=caller.account_id,
-            action="initial_sync",
-            detail=body.jql or "",
-        )
-    task = asyncio.create_task(services.runner.run(sync.id, RunKind.INITIAL, body.jql))
-    services.background(task)
-    return {"status": "started"}
+    """Copies the existing issues of the caller's own project (narrowed by ``jql``)."""
+    side = await flows.start_initial_sync(services, caller, sync, body.jql)
+    return {"status": "started", "side": side.value, "project": sync.project_key(side)}
 
 
 @router.get("/synchronizations/{sync_id}/runs")
