@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Header, Response
 from fastapi.responses import JSONResponse
 
 from tandem.deps import Caller, CallerDep, ServicesDep
@@ -88,20 +88,50 @@ async def delete_synchronization(
     return Response(status_code=204)
 
 
+def _etag(revision: int) -> str:
+    return f'"{revision}"'
+
+
+def _if_match(header: str | None) -> int | None:
+    """The draft revision an ``If-Match`` header names (``"7"``, ``W/"7"``), or None."""
+    if header is None:
+        return None
+    tag = header.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise SyncError('If-Match must be the ETag of the draft (its revision, e.g. "7")', 400)
+    return int(tag)
+
+
 @router.get("/synchronizations/{sync_id}/draft")
-async def get_draft(sync: SyncDep, services: ServicesDep) -> SyncConfig:
+async def get_draft(sync: SyncDep, services: ServicesDep, response: Response) -> SyncConfig:
+    """The draft; its ETag is its revision, to send back as If-Match when replacing it."""
     async with services.database.transaction() as session:
+        response.headers["ETag"] = _etag(await syncs.draft_revision(session=session, sync=sync))
         return await syncs.draft(session=session, sync=sync)
 
 
 @router.put("/synchronizations/{sync_id}/draft")
 async def replace_draft(
-    config: SyncConfig, sync: SyncDep, caller: CallerDep, services: ServicesDep
+    config: SyncConfig,
+    sync: SyncDep,
+    caller: CallerDep,
+    services: ServicesDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
 ) -> SyncConfig:
+    """Replace the draft; with If-Match, only if it is still that revision (412 otherwise)."""
     async with services.database.transaction() as session:
-        await syncs.replace_draft(
-            session=session, sync=sync, config=config, account_id=caller.account_id
-        )
+        try:
+            revision = await syncs.replace_draft(
+                session=session,
+                sync=sync,
+                config=config,
+                account_id=caller.account_id,
+                expected_revision=_if_match(if_match),
+            )
+        except syncs.DraftChanged as exc:
+            raise syncs.DraftChanged(exc.row, status=412) from exc
+    response.headers["ETag"] = _etag(revision)
     return config
 
 

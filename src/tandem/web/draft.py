@@ -32,11 +32,28 @@ PREFIX = "/ui/syncs/{sync_id:int}/draft"
 async def save(
     page: Page, config: Configuring, new: SyncConfig, tab: str, notice: str = "saved"
 ) -> Response:
+    """Store the changed draft if it is still the revision the page was loaded with."""
     async with page.services.database.transaction() as session:
         await syncs.replace_draft(
-            session=session, sync=config.sync, config=new, account_id=page.caller.account_id
+            session=session,
+            sync=config.sync,
+            config=new,
+            account_id=page.caller.account_id,
+            expected_revision=await loaded_revision(page, config),
         )
     return redirect(page, f"/ui/syncs/{config.sync.id}/configure", tab=tab, notice=notice)
+
+
+async def loaded_revision(page: Page, config: Configuring) -> int:
+    """The draft revision the posted form was made on; a change whose page is older than the
+    draft this request read is refused before it is even parsed against that draft."""
+    form = await page.request.form()
+    posted = text(form, "revision")
+    if not posted.isdigit() or int(posted) != config.revision:
+        async with page.services.database.transaction() as session:
+            row = await syncs.draft_row(session=session, sync=config.sync)
+        raise syncs.DraftChanged(row)
+    return config.revision
 
 
 def text(form: FormData, name: str) -> str:
@@ -168,10 +185,9 @@ async def remove(sync_id: int, page: FormPageDep) -> Response:
     config = await configuring(page, sync_id)
     form = await page.request.form()
     tab = text(form, "tab") or "issue-types"
-    index = text(form, "index")
-    position = int(index) if index.isdigit() else -1
+    await loaded_revision(page, config)
     try:
-        new = forms.remove(config.draft, text(form, "section"), position)
+        new = forms.remove(config.draft, text(form, "section"), text(form, "item"))
     except FormError as exc:
         return _tab(page, config, tab, form, exc)
     return await save(page, config, new, tab, notice="removed")
