@@ -39,21 +39,22 @@ async def save(
             sync=config.sync,
             config=new,
             account_id=page.caller.account_id,
-            expected_revision=await loaded_revision(page, config),
+            expected_revision=config.revision,
         )
     return redirect(page, f"/ui/syncs/{config.sync.id}/configure", tab=tab, notice=notice)
 
 
-async def loaded_revision(page: Page, config: Configuring) -> int:
-    """The draft revision the posted form was made on; a change whose page is older than the
-    draft this request read is refused before it is even parsed against that draft."""
+async def editing(page: Page, sync_id: int) -> Configuring:
+    """The draft a form changes, if it is still the revision the form's page showed; a form
+    from an older page is refused before it is even read against the current draft."""
+    config = await configuring(page, sync_id)
     form = await page.request.form()
     posted = text(form, "revision")
     if not posted.isdigit() or int(posted) != config.revision:
         async with page.services.database.transaction() as session:
             row = await syncs.draft_row(session=session, sync=config.sync)
         raise syncs.DraftChanged(row)
-    return config.revision
+    return config
 
 
 def text(form: FormData, name: str) -> str:
@@ -75,7 +76,7 @@ def values_of(form: FormData) -> dict[str, object]:
 
 @router.post(PREFIX + "/issue-types", response_class=HTMLResponse)
 async def add_issue_type_mapping(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     try:
         way = forms.direction(text(form, "direction"))
@@ -93,7 +94,7 @@ async def add_issue_type_mapping(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/defaults", response_class=HTMLResponse)
 async def add_defaults(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     side = Side(text(form, "side")) if text(form, "side") in set(Side) else Side.SECOND
     project = config.meta[side]
@@ -113,7 +114,7 @@ async def add_defaults(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/suggestions", response_class=HTMLResponse)
 async def add_suggestions(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     try:
         way = forms.direction(text(form, "direction"))
@@ -125,7 +126,7 @@ async def add_suggestions(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/fields", response_class=HTMLResponse)
 async def add_field_mapping(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     try:
         way = forms.direction(text(form, "direction"))
@@ -139,7 +140,7 @@ async def add_field_mapping(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/comments", response_class=HTMLResponse)
 async def save_comments(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     try:
         rules = {
@@ -165,7 +166,7 @@ async def save_comments(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/statuses", response_class=HTMLResponse)
 async def add_status_mapping(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     try:
         mapping = forms.status_mapping(
@@ -182,10 +183,9 @@ async def add_status_mapping(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/remove", response_class=HTMLResponse)
 async def remove(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     tab = text(form, "tab") or "issue-types"
-    await loaded_revision(page, config)
     try:
         new = forms.remove(config.draft, text(form, "section"), text(form, "item"))
     except FormError as exc:
