@@ -57,12 +57,12 @@ def tokens(text: str) -> list[Token]:
                 end += 1
             found.append(Token("op", text[at:end]))
             at = end
-        elif char == "\\":
-            raise JqlRefused("a backslash is only allowed inside a quoted string")
         else:
             end = at
             while end < len(text) and not _ends_word(text[end]):
                 end += 1
+            if "\\" in text[at:end]:
+                raise JqlRefused("a backslash is only allowed inside a quoted string")
             found.append(Token("word", text[at:end]))
             at = end
     return found
