@@ -148,7 +148,8 @@ async def test_deleted_synchronizations_disappear(stack: Stack) -> None:
 
 
 async def test_suggestions_offer_fields_present_on_both_sides(stack: Stack) -> None:
-    customer, _support, sync_id = await request_sync(stack)
+    customer, support, sync_id = await request_sync(stack)
+    assert (await support.post(f"/api/synchronizations/{sync_id}/accept")).is_success
     suggested = (await customer.get(f"/api/synchronizations/{sync_id}/suggestions")).json()
     ids = [s["first"]["id"] for s in suggested]
     assert ids[:2] == ["summary", "description"]

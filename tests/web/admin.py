@@ -19,6 +19,8 @@ from tests.support.e2e import Stack
 
 FormData = Mapping[str, str | list[str]]
 CONTINUE_LINK = re.compile(r'<a href="([^"]+)" data-continue>')
+DRAFT_POST = re.compile(r"^/ui/syncs/(\d+)/draft/")
+REVISION_FIELD = re.compile(r'<input type="hidden" name="revision" value="(\d+)">')
 
 
 def token_of(url: str) -> str:
@@ -38,7 +40,20 @@ class Admin:
         return await self.http.get(f"{path}?{query}")
 
     async def post(self, path: str, data: FormData | None = None) -> httpx.Response:
-        return await self.http.post(path, data={**(data or {}), "s": self.token})
+        """A form post; a change of the draft carries the revision its page showed, as the
+        configuration pages' forms do (unless the test sends one of its own)."""
+        form = dict(data or {})
+        match = DRAFT_POST.match(path)
+        if match and "revision" not in form:
+            form["revision"] = await self.revision(int(match.group(1)))
+        return await self.http.post(path, data={**form, "s": self.token})
+
+    async def revision(self, sync_id: int) -> str:
+        """The draft revision the configuration page carries in its forms."""
+        page = await self.get(f"/ui/syncs/{sync_id}/configure", tab="comments")
+        found = REVISION_FIELD.search(page.text)
+        assert found is not None, page.text
+        return found.group(1)
 
     async def follow(self, response: httpx.Response) -> httpx.Response:
         """The page a form post redirected to."""
@@ -95,3 +110,18 @@ async def open_admin(stack: Stack, site: str, project_key: str, email: str) -> A
     found = CONTINUE_LINK.search(response.text)
     assert found is not None, response.text
     return Admin(http=http, token=token_of(found.group(1)), project_key=project_key)
+
+
+async def remove_buttons(admin: Admin, sync_id: int, tab: str) -> list[dict[str, str]]:
+    """The hidden fields of each Remove button on a configuration tab, in row order."""
+    from tests.web.dom import main
+
+    page = main((await admin.get(f"/ui/syncs/{sync_id}/configure", tab=tab)).text)
+    buttons = []
+    for form in page.find_all("form", class_="inline-form"):
+        if not form.find("button").text().startswith("Remove"):
+            continue
+        fields = {i.attrs["name"]: i.attrs.get("value") or "" for i in form.find_all("input")}
+        fields.pop("s", None)
+        buttons.append(fields)
+    return buttons

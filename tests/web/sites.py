@@ -38,7 +38,7 @@ def northwind(name: str = "northwind") -> dict[str, Any]:
                 "name": "Northwind Desk",
                 "type": "service_desk",
                 "issueTypes": ["IT Help"],
-                "roles": {"administrators": [NORA], "agents": [NORA]},
+                "roles": {"administrators": [NORA], "agents": [NORA], "members": [MALLORY]},
                 "serviceDesk": {
                     "id": "1",
                     "requestTypes": [

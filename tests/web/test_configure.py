@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tests.support.e2e import Stack
-from tests.web.admin import Admin
+from tests.web.admin import Admin, remove_buttons
 from tests.web.dom import Element, field_error, main
 from tests.web.flows import (
     ACCESS,
@@ -351,21 +351,18 @@ async def test_status_mappings_choose_each_projects_statuses_and_removing_items(
     assert rows[1].find("ul", class_="problems").text() == "Status Ghost does not exist in ACME."
     ghost_removed = await casey.post(
         f"/ui/syncs/{sync_id}/draft/remove",
-        {"section": "statuses", "index": "1", "tab": "statuses"},
+        (await remove_buttons(casey, sync_id, "statuses"))[1],
     )
     assert "notice=removed" in ghost_removed.headers["location"]
 
-    removed = await casey.post(
-        f"/ui/syncs/{sync_id}/draft/remove",
-        {"section": "statuses", "index": "0", "tab": "statuses"},
-    )
+    (last,) = await remove_buttons(casey, sync_id, "statuses")
+    removed = await casey.post(f"/ui/syncs/{sync_id}/draft/remove", last)
     page = main((await casey.follow(removed)).text)
     assert page.find("p", class_="notice").text() == "Removed from the draft."
     assert page.find("a", aria_current="page").text() == "Status Mapping"
     assert (await draft(stack, sync_id))["statuses"] == []
     response = await casey.post(
-        f"/ui/syncs/{sync_id}/draft/remove",
-        {"section": "statuses", "index": "0", "tab": "statuses"},
+        f"/ui/syncs/{sync_id}/draft/remove", {**last, "revision": await casey.revision(sync_id)}
     )
     assert response.status_code == 400
     assert "no longer in the draft" in main(response.text).text()

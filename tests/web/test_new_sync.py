@@ -86,7 +86,10 @@ async def test_a_project_that_does_not_exist_is_named_next_to_the_field(stack: S
 
     assert response.status_code == 400
     page = main(response.text)
-    assert field_error(page, "project") == "Project NOPE was not found on that site."
+    assert (
+        field_error(page, "project")
+        == "Project NOPE was not found on that site, or you may not browse it."
+    )
     assert page.by_id("f-name").attrs["value"] == "Acme support"
     assert rows_in_list(await admin.get("/ui/syncs")) == 0
 

@@ -4,6 +4,7 @@ published; then Start and Pause."""
 from __future__ import annotations
 
 from tests.support.e2e import Stack
+from tests.web.admin import remove_buttons
 from tests.web.dom import main
 from tests.web.flows import IT_HELP, TASK, accepted, configured
 
@@ -67,8 +68,7 @@ async def test_a_change_after_publishing_is_pointed_out(stack: Stack) -> None:
     await configured(casey, sync_id)
     await casey.post(f"/ui/syncs/{sync_id}/publish")
     await casey.post(
-        f"/ui/syncs/{sync_id}/draft/remove",
-        {"section": "fields", "index": "1", "tab": "fields"},
+        f"/ui/syncs/{sync_id}/draft/remove", (await remove_buttons(casey, sync_id, "fields"))[1]
     )
 
     page = main((await casey.get(f"/ui/syncs/{sync_id}/configure")).text)

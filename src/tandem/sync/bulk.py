@@ -21,6 +21,7 @@ from tandem.sync import linkprop, mapping, queue
 from tandem.sync.context import find_link, now_ms
 from tandem.sync.models import IssueLink, Side, Synchronization
 from tandem.sync.schemas import SyncConfig
+from tandem.sync.scope import in_scope
 from tandem.tenants.clients import TenantClients
 
 INITIAL_COMMENTS = "tandem:initial_comments"
@@ -80,8 +81,9 @@ class BulkCopier:
         issues: list[Issue],
         prefix: str,
     ) -> int:
-        """Copies for unlinked ``issues`` of ``source``; returns how many were created."""
-        planned = await self._plan(sync, config, source, issues)
+        """Copies for unlinked ``issues`` of ``source``; returns how many were created.
+        Only issues of the synchronization's source project are ever copied."""
+        planned = await self._plan(sync, config, source, in_scope(sync, source, issues))
         if not planned:
             return 0
         client = self.clients.for_tenant(sync.tenant(source.other))

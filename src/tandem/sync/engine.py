@@ -90,6 +90,9 @@ class Engine:
         loaded = await self._load(event)
         if isinstance(loaded, Result):
             return loaded
+        project_id = loaded.webhook.project_id
+        if project_id is not None and project_id != loaded.sync.project_id(event.side):
+            return skipped(f"the issue is not in {loaded.sync.project_key(event.side)}")
         if await self._made_by_tandem(loaded):
             return skipped("change made by Tandem itself")
         if loaded.webhook.is_comment_event:

@@ -16,8 +16,10 @@ from tandem.store.db import Database
 from tandem.sync import service as syncs
 from tandem.sync.bulk import ISSUE_UPDATED, BulkCopier, queue_issue_event
 from tandem.sync.context import find_link
+from tandem.sync.jql import restrict
 from tandem.sync.models import ConfigKind, Event, RunKind, Side, Synchronization, SyncRun
 from tandem.sync.schemas import SyncConfig
+from tandem.sync.scope import in_scope
 from tandem.tenants.clients import TenantClients
 
 ISSUE_FIELDS = ("summary", "description", "issuetype", "project", "status", "updated")
@@ -29,16 +31,15 @@ BATCH_SIZE = 50  # what one bulk create takes
 def source_jql(
     sync: Synchronization, config: SyncConfig, side: Side, extra: str | None
 ) -> str | None:
-    """Issues of ``side`` that Tandem synchronizes, or None if nothing flows from it."""
+    """Issues of ``side`` that Tandem synchronizes, or None if nothing flows from it; the
+    admin's ``extra`` JQL narrows them (``JqlRefused`` if it could do anything else)."""
     type_ids = sorted(
         {ref.id for m in config.issue_types if m.direction.allows(side) for ref in m.types(side)}
     )
     if not type_ids:
         return None
-    jql = f"project = {sync.project_id(side)} AND issuetype in ({', '.join(type_ids)})"
-    if extra:
-        jql += f" AND ({extra})"
-    return jql + " ORDER BY created ASC"
+    base = f"project = {sync.project_id(side)} AND issuetype in ({', '.join(type_ids)})"
+    return restrict(base, extra) + " ORDER BY created ASC"
 
 
 def _fields(config: SyncConfig, side: Side) -> list[str]:
@@ -58,8 +59,10 @@ class Runner:
         kind: RunKind,
         extra_jql: str | None = None,
         since: datetime | None = None,
+        sides: tuple[Side, ...] = tuple(Side),
     ) -> SyncRun:
-        """Search each source side and queue an event per issue found; records progress."""
+        """Search each source side of ``sides`` and queue an event per issue found; records
+        progress."""
         async with self.database.transaction() as session:
             sync = await session.get(Synchronization, sync_id)
             assert sync is not None
@@ -76,7 +79,7 @@ class Runner:
             run_id = run.id
         prefix = kind.value if kind is RunKind.RECONCILE else f"initial:{run_id}"
         try:
-            for side in Side:
+            for side in sides:
                 jql = source_jql(sync, config, side, extra_jql)
                 if jql is not None:
                     await self._pass(sync, config, side, jql, prefix, run_id)
@@ -115,6 +118,7 @@ class Runner:
     ) -> None:
         """Linked issues get an event (the engine compares them); unlinked ones are copied in
         bulk by an initial sync, or get an event too during reconciliation."""
+        issues = in_scope(sync, side, issues)
         initial = not prefix.startswith(RunKind.RECONCILE.value)
         unlinked: list[Issue] = []
         queued = 0

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.sync.models import (
@@ -227,11 +227,70 @@ async def _store_version(
     return row.revision
 
 
+class DraftChanged(SyncError):
+    """The draft is no longer the revision an edit was made on."""
+
+    def __init__(self, row: Configuration | None, status: int = 409) -> None:
+        self.row = row
+        self.revision = row.revision if row is not None else 0
+        by = "it is gone"
+        if row is not None:
+            by = f"by {row.updated_by or 'Tandem'} at {row.updated_at:%Y-%m-%d %H:%M} UTC"
+        super().__init__(
+            f"the draft was changed since this page was loaded ({by}; now revision "
+            f"{self.revision}): reload to see the current draft; nothing was changed",
+            status,
+        )
+
+
+async def draft_row(*, session: AsyncSession, sync: Synchronization) -> Configuration | None:
+    return await _configuration_row(session, sync, ConfigKind.DRAFT)
+
+
+async def draft_revision(*, session: AsyncSession, sync: Synchronization) -> int:
+    """The draft's revision (0 before there is one): what an edit must be based on."""
+    row = await _configuration_row(session, sync, ConfigKind.DRAFT)
+    return row.revision if row is not None else 0
+
+
+async def _hold_revision(session: AsyncSession, sync: Synchronization, expected: int) -> None:
+    """Lock the draft row if it is still at ``expected`` (a write that changes nothing, so that
+    concurrent edits queue on PostgreSQL and SQLite's write lock); ``DraftChanged`` if not."""
+    held = await session.execute(
+        update(Configuration)
+        .where(
+            Configuration.synchronization_id == sync.id,
+            Configuration.kind == ConfigKind.DRAFT,
+            Configuration.revision == expected,
+        )
+        .values(revision=Configuration.revision, updated_at=Configuration.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+    if held.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    row = await _configuration_row(session, sync, ConfigKind.DRAFT)
+    if row is None and expected == 0:
+        return
+    if row is not None:
+        await session.refresh(row)
+    raise DraftChanged(row)
+
+
 async def replace_draft(
-    *, session: AsyncSession, sync: Synchronization, config: SyncConfig, account_id: str | None
-) -> None:
-    """Store ``config`` as the draft; the published version is untouched."""
+    *,
+    session: AsyncSession,
+    sync: Synchronization,
+    config: SyncConfig,
+    account_id: str | None,
+    expected_revision: int | None = None,
+) -> int:
+    """Store ``config`` as the draft; the published version is untouched. With
+    ``expected_revision``, only if the draft is still that revision (``DraftChanged``
+    otherwise, and nothing is written). Returns the draft's revision afterwards."""
+    if expected_revision is not None:
+        await _hold_revision(session, sync, expected_revision)
     await _store_version(session, sync, ConfigKind.DRAFT, config, account_id)
+    return await draft_revision(session=session, sync=sync)
 
 
 async def publish(*, session: AsyncSession, sync: Synchronization, account_id: str | None) -> int:

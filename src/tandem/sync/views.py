@@ -6,17 +6,16 @@ the two projects it links (anything else answers 404).
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Header, Response
 from fastapi.responses import JSONResponse
 
 from tandem.deps import Caller, CallerDep, ServicesDep
 from tandem.services import Services
 from tandem.sync import flows, metadata, queue, runs
 from tandem.sync import service as syncs
-from tandem.sync.models import ConfigKind, EventStatus, RunKind, Side, Synchronization
+from tandem.sync.models import ConfigKind, EventStatus, Side, Synchronization
 from tandem.sync.schemas import (
     AuditOut,
     EventOut,
@@ -94,20 +93,50 @@ async def delete_synchronization(
     return Response(status_code=204)
 
 
+def _etag(revision: int) -> str:
+    return f'"{revision}"'
+
+
+def _if_match(header: str | None) -> int | None:
+    """The draft revision an ``If-Match`` header names (``"7"``, ``W/"7"``), or None."""
+    if header is None:
+        return None
+    tag = header.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise SyncError('If-Match must be the ETag of the draft (its revision, e.g. "7")', 400)
+    return int(tag)
+
+
 @router.get("/synchronizations/{sync_id}/draft")
-async def get_draft(sync: SyncDep, services: ServicesDep) -> SyncConfig:
+async def get_draft(sync: SyncDep, services: ServicesDep, response: Response) -> SyncConfig:
+    """The draft; its ETag is its revision, to send back as If-Match when replacing it."""
     async with services.database.transaction() as session:
+        response.headers["ETag"] = _etag(await syncs.draft_revision(session=session, sync=sync))
         return await syncs.draft(session=session, sync=sync)
 
 
 @router.put("/synchronizations/{sync_id}/draft")
 async def replace_draft(
-    config: SyncConfig, sync: SyncDep, caller: CallerDep, services: ServicesDep
+    config: SyncConfig,
+    sync: SyncDep,
+    caller: CallerDep,
+    services: ServicesDep,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
 ) -> SyncConfig:
+    """Replace the draft; with If-Match, only if it is still that revision (412 otherwise)."""
     async with services.database.transaction() as session:
-        await syncs.replace_draft(
-            session=session, sync=sync, config=config, account_id=caller.account_id
-        )
+        try:
+            revision = await syncs.replace_draft(
+                session=session,
+                sync=sync,
+                config=config,
+                account_id=caller.account_id,
+                expected_revision=_if_match(if_match),
+            )
+        except syncs.DraftChanged as exc:
+            raise syncs.DraftChanged(exc.row, status=412) from exc
+    response.headers["ETag"] = _etag(revision)
     return config
 
 
@@ -126,9 +155,12 @@ async def publish(sync: SyncDep, caller: CallerDep, services: ServicesDep) -> An
 
 
 @router.get("/synchronizations/{sync_id}/metadata")
-async def project_metadata(sync: SyncDep, services: ServicesDep) -> dict[str, Any]:
-    meta = await flows.project_metadata(services, sync)
-    return {side.value: meta[side].model_dump(mode="json") for side in Side}
+async def project_metadata(
+    sync: SyncDep, caller: CallerDep, services: ServicesDep
+) -> dict[str, Any]:
+    """Both projects once the request is accepted; before that only the caller's own."""
+    meta = await flows.visible_metadata(services, sync, caller)
+    return {side.value: found.model_dump(mode="json") for side, found in meta.items()}
 
 
 @router.get("/synchronizations/{sync_id}/suggestions")
@@ -196,17 +228,9 @@ async def audit_log(sync: SyncDep, services: ServicesDep) -> list[AuditOut]:
 async def initial_sync(
     body: InitialSyncIn, sync: SyncDep, caller: CallerDep, services: ServicesDep
 ) -> dict[str, str]:
-    async with services.database.transaction() as session:
-        await syncs.audit(
-            session=session,
-            sync=sync,
-            account_id=caller.account_id,
-            action="initial_sync",
-            detail=body.jql or "",
-        )
-    task = asyncio.create_task(services.runner.run(sync.id, RunKind.INITIAL, body.jql))
-    services.background(task)
-    return {"status": "started"}
+    """Copies the existing issues of the caller's own project (narrowed by ``jql``)."""
+    side = await flows.start_initial_sync(services, caller, sync, body.jql)
+    return {"status": "started", "side": side.value, "project": sync.project_key(side)}
 
 
 @router.get("/synchronizations/{sync_id}/runs")

@@ -5,10 +5,12 @@ Pure functions: values in, configuration out, or a ``FormError`` naming the fiel
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from tandem.sync.metadata import FieldInfo, ProjectMeta
 from tandem.sync.models import Side
@@ -85,15 +87,23 @@ def add_issue_type_mapping(config: SyncConfig, mapping: IssueTypeMapping) -> Syn
     return _with(config, "source", issue_types=mappings)
 
 
-def remove(config: SyncConfig, section: str, index: int) -> SyncConfig:
-    """``config`` without item ``index`` of a list section (issue_types, defaults, ...)."""
+def item_id(item: BaseModel) -> str:
+    """A row's identity, from what it says (its field, issue type and status ids), so that a
+    Remove button names the row it was shown next to, not a position that may have moved."""
+    document = json.dumps(item.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(document.encode()).hexdigest()[:16]
+
+
+def remove(config: SyncConfig, section: str, item: str) -> SyncConfig:
+    """``config`` without the item of a list section (issue_types, defaults, ...) whose
+    ``item_id`` is ``item``."""
     if section not in SECTIONS:
         raise FormError({"form": f"Unknown section {section!r}."})
     items = list(getattr(config, section))
-    if not 0 <= index < len(items):
+    kept = [each for each in items if item_id(each) != item]
+    if len(kept) == len(items):
         raise FormError({"form": "That item is no longer in the draft: reload the page."})
-    del items[index]
-    return config.model_copy(update={section: items})
+    return config.model_copy(update={section: kept})
 
 
 def field_value(info: FieldInfo, text: str) -> Any:

@@ -18,7 +18,7 @@ from tandem.sync.metadata import ProjectMeta
 from tandem.sync.models import ConfigKind, Side, Synchronization
 from tandem.sync.schemas import Direction, FieldMapping, Problem, SyncConfig, SyncOut
 from tandem.sync.service import SyncError
-from tandem.web.configforms import DIRECTION_LABELS
+from tandem.web.configforms import DIRECTION_LABELS, item_id
 from tandem.web.errors import PageRoute
 from tandem.web.listing import STATE_LABELS
 from tandem.web.page import Page, PageDep
@@ -59,6 +59,7 @@ class Configuring:
     draft: SyncConfig
     published: SyncConfig | None
     problems: list[Problem]
+    revision: int  # of the draft read, carried by every form that changes it
 
     def project(self, side: Side | str) -> ProjectMeta:
         return self.meta[Side(side)]
@@ -87,9 +88,10 @@ async def configuring(page: Page, sync_id: int) -> Configuring:
     meta = await flows.project_metadata(page.services, sync)
     async with page.services.database.transaction() as session:
         draft = await syncs.draft(session=session, sync=sync)
+        revision = await syncs.draft_revision(session=session, sync=sync)
         published = await syncs.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
     problems = metadata.validate(draft, meta[Side.FIRST], meta[Side.SECOND])
-    return Configuring(sync, described, meta, draft, published, problems)
+    return Configuring(sync, described, meta, draft, published, problems, revision)
 
 
 def render_config(
@@ -109,6 +111,7 @@ def render_config(
         "directions": DIRECTION_LABELS,
         "state_labels": STATE_LABELS,
         "tab_of": tab_of,
+        "item_id": item_id,
         "values": {},
         "errors": {},
         **(context or {}),

@@ -32,11 +32,29 @@ PREFIX = "/ui/syncs/{sync_id:int}/draft"
 async def save(
     page: Page, config: Configuring, new: SyncConfig, tab: str, notice: str = "saved"
 ) -> Response:
+    """Store the changed draft if it is still the revision the page was loaded with."""
     async with page.services.database.transaction() as session:
         await syncs.replace_draft(
-            session=session, sync=config.sync, config=new, account_id=page.caller.account_id
+            session=session,
+            sync=config.sync,
+            config=new,
+            account_id=page.caller.account_id,
+            expected_revision=config.revision,
         )
     return redirect(page, f"/ui/syncs/{config.sync.id}/configure", tab=tab, notice=notice)
+
+
+async def editing(page: Page, sync_id: int) -> Configuring:
+    """The draft a form changes, if it is still the revision the form's page showed; a form
+    from an older page is refused before it is even read against the current draft."""
+    config = await configuring(page, sync_id)
+    form = await page.request.form()
+    posted = text(form, "revision")
+    if not posted.isdigit() or int(posted) != config.revision:
+        async with page.services.database.transaction() as session:
+            row = await syncs.draft_row(session=session, sync=config.sync)
+        raise syncs.DraftChanged(row)
+    return config
 
 
 def text(form: FormData, name: str) -> str:
@@ -58,7 +76,7 @@ def values_of(form: FormData) -> dict[str, object]:
 
 @router.post(PREFIX + "/issue-types", response_class=HTMLResponse)
 async def add_issue_type_mapping(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     try:
         way = forms.direction(text(form, "direction"))
@@ -76,7 +94,7 @@ async def add_issue_type_mapping(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/defaults", response_class=HTMLResponse)
 async def add_defaults(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     side = Side(text(form, "side")) if text(form, "side") in set(Side) else Side.SECOND
     project = config.meta[side]
@@ -96,7 +114,7 @@ async def add_defaults(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/suggestions", response_class=HTMLResponse)
 async def add_suggestions(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     try:
         way = forms.direction(text(form, "direction"))
@@ -108,7 +126,7 @@ async def add_suggestions(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/fields", response_class=HTMLResponse)
 async def add_field_mapping(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     try:
         way = forms.direction(text(form, "direction"))
@@ -122,7 +140,7 @@ async def add_field_mapping(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/comments", response_class=HTMLResponse)
 async def save_comments(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     try:
         rules = {
@@ -148,7 +166,7 @@ async def save_comments(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/statuses", response_class=HTMLResponse)
 async def add_status_mapping(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     try:
         mapping = forms.status_mapping(
@@ -165,13 +183,11 @@ async def add_status_mapping(sync_id: int, page: FormPageDep) -> Response:
 
 @router.post(PREFIX + "/remove", response_class=HTMLResponse)
 async def remove(sync_id: int, page: FormPageDep) -> Response:
-    config = await configuring(page, sync_id)
+    config = await editing(page, sync_id)
     form = await page.request.form()
     tab = text(form, "tab") or "issue-types"
-    index = text(form, "index")
-    position = int(index) if index.isdigit() else -1
     try:
-        new = forms.remove(config.draft, text(form, "section"), position)
+        new = forms.remove(config.draft, text(form, "section"), text(form, "item"))
     except FormError as exc:
         return _tab(page, config, tab, form, exc)
     return await save(page, config, new, tab, notice="removed")

@@ -3,7 +3,6 @@ the audit log of who changed what."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from fastapi import APIRouter
@@ -12,14 +11,15 @@ from pydantic import ValidationError
 
 from tandem.sync import flows, queue, runs
 from tandem.sync import service as syncs
-from tandem.sync.models import EventStatus, RunKind, Synchronization
+from tandem.sync.models import EventStatus, Synchronization
 from tandem.sync.schemas import InitialSyncIn
+from tandem.sync.service import SyncError
 from tandem.sync.views import MAX_ID
 from tandem.web.errors import PageRoute
 from tandem.web.listing import STATE_LABELS
 from tandem.web.page import FormPageDep, Page, PageDep
 from tandem.web.people import display_names
-from tandem.web.render import redirect, render
+from tandem.web.render import redirect, render, sentence
 
 router = APIRouter(route_class=PageRoute)
 
@@ -109,14 +109,11 @@ async def synchronize_existing(sync_id: int, page: FormPageDep) -> Response:
     except ValidationError:
         errors = {"jql": f"Keep the JQL under {JQL_LIMIT} characters."}
         return await monitor_page(page, sync, values={"jql": jql}, errors=errors, http_status=400)
-    async with page.services.database.transaction() as session:
-        await syncs.audit(
-            session=session,
-            sync=sync,
-            account_id=page.caller.account_id,
-            action="initial_sync",
-            detail=body.jql or "",
-        )
-    task = asyncio.create_task(page.services.runner.run(sync.id, RunKind.INITIAL, body.jql))
-    page.services.background(task)
+    try:
+        await flows.start_initial_sync(page.services, page.caller, sync, body.jql)
+    except SyncError as exc:
+        if exc.status != 422:
+            raise
+        errors = {"jql": sentence(exc.reason)}
+        return await monitor_page(page, sync, values={"jql": jql}, errors=errors, http_status=422)
     return redirect(page, f"/ui/syncs/{sync_id}/monitor", notice="run")

@@ -55,7 +55,7 @@ def _message(where: str, message: str) -> str:
 
 
 async def _local_projects(page: Page) -> list[Project]:
-    found = await flows.site_projects(page.services, page.caller.tenant)
+    found = await flows.site_projects(page.services, page.caller)
     return [p for p in found if p.id != page.caller.project_id]
 
 
