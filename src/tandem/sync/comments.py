@@ -21,15 +21,13 @@ from tandem.jira.schemas import SD_PUBLIC_COMMENT, Comment
 from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync.context import Context, Result, done, skipped
+from tandem.sync.eventtypes import COMMENT_DELETED
 from tandem.sync.mapping import value_hash
 from tandem.sync.models import CommentLink, IssueLink, Side, Synchronization
 from tandem.tenants.clients import TenantClients
 
 SERVICE_DESK = "service_desk"
 COMMENT_PROPERTY = "tandem-comment"
-COMMENT_CREATED = "comment_created"
-COMMENT_UPDATED = "comment_updated"
-COMMENT_DELETED = "comment_deleted"
 RENAME_BATCH = 50
 
 

@@ -14,8 +14,9 @@ from tandem.jira.schemas import Issue
 from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync import service as syncs
-from tandem.sync.bulk import ISSUE_UPDATED, BulkCopier, queue_issue_event
+from tandem.sync.bulk import BulkCopier, queue_issue_event
 from tandem.sync.context import find_link
+from tandem.sync.eventtypes import ISSUE_UPDATED
 from tandem.sync.models import ConfigKind, Event, RunKind, Side, Synchronization, SyncRun
 from tandem.sync.schemas import SyncConfig
 from tandem.tenants.clients import TenantClients
