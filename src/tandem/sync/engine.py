@@ -23,6 +23,7 @@ from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync import eventtypes, freshness, linkprop, mapping, queue
 from tandem.sync import service as syncs
+from tandem.sync.commentcheck import CommentReconciler
 from tandem.sync.comments import CommentSync
 from tandem.sync.context import Context, Result, done, find_link, now_ms, skipped
 from tandem.sync.failures import NOT_ON_SCREEN, SyncFailure, classify
@@ -50,6 +51,9 @@ class Engine:
         self.database = database
         self.clients = clients
         self.comments = CommentSync(database=database, clients=clients)
+        self.comment_checks = CommentReconciler(
+            database=database, clients=clients, comments=self.comments
+        )
         self._app_accounts: dict[int, str] = {}
         self._app_account_lock = asyncio.Lock()
 
@@ -97,6 +101,7 @@ class Engine:
             eventtypes.Handler.ISSUE_DELETED: self._issue_deleted,
             eventtypes.Handler.COMMENT: self.comments.apply,
             eventtypes.Handler.INITIAL_COMMENTS: self._initial_comments,
+            eventtypes.Handler.RECONCILE_COMMENTS: self.comment_checks.apply,
         }
         return handlers[kind]
 
