@@ -11,13 +11,16 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from tandem.jira import adf
+from tandem.jira.schemas import Issue
 from tandem.sync import mapping
 from tandem.sync.mapping import (
     SourceIssue,
+    behind_synced,
     changed_field_ids,
     create_write,
     edit_write,
     record_write,
+    source_issue,
     value_hash,
     write_value,
 )
@@ -212,6 +215,100 @@ def test_a_change_older_than_our_last_write_to_its_side_is_a_recorded_conflict()
     assert write.conflicts == [
         "summary changed on both sides; kept the newer value from the first project"
     ]
+
+
+def synced_state(config: SyncConfig, *, written_ms: int = 1_000) -> dict[str, Any]:
+    created = create_write(config, Side.FIRST, issue(), "20000")
+    assert created is not None
+    return record_write({}, created, Side.SECOND, written_ms=written_ms, changed_ms=written_ms)
+
+
+def test_a_field_the_payload_does_not_carry_is_not_written() -> None:
+    payload = Issue.model_validate(
+        {"id": "10100", "key": "ACME-1", "fields": {"summary": "Printer on fire (again)"}}
+    )
+    source = source_issue(payload)
+    assert "description" not in source.fields
+
+    write = edit_write(
+        seed_config(),
+        Side.FIRST,
+        source,
+        changed=None,
+        field_state=synced_state(seed_config()),
+        changed_at_ms=2_000,
+    )
+
+    assert write.fields == {"summary": "Printer on fire (again)"}
+
+
+def test_a_field_sent_as_null_is_cleared() -> None:
+    payload = Issue.model_validate(
+        {
+            "id": "10100",
+            "key": "ACME-1",
+            "fields": {"summary": "Printer on fire", "description": None},
+        }
+    )
+    source = source_issue(payload)
+    assert source.fields["description"] is None
+
+    write = edit_write(
+        seed_config(),
+        Side.FIRST,
+        source,
+        changed={"description"},
+        field_state=synced_state(seed_config()),
+        changed_at_ms=2_000,
+    )
+
+    assert write.fields == {"description": None}
+
+
+def test_typed_fields_left_out_of_the_payload_are_not_defaults() -> None:
+    payload = Issue.model_validate({"id": "1", "key": "ACME-1", "fields": {"summary": "s"}})
+
+    assert set(source_issue(payload).fields) == {"summary"}  # no labels=[] nor status=None
+
+
+def test_record_write_keeps_the_newest_source_change_time() -> None:
+    config = seed_config()
+    state = synced_state(config)
+    newer = edit_write(
+        config,
+        Side.FIRST,
+        issue(summary="C"),
+        changed={"summary"},
+        field_state=state,
+        changed_at_ms=3_000,
+    )
+    state = record_write(state, newer, Side.SECOND, written_ms=3_100, changed_ms=3_000)
+    older = edit_write(
+        config,
+        Side.FIRST,
+        issue(summary="B"),
+        changed={"summary"},
+        field_state=state,
+        changed_at_ms=2_000,
+    )
+    state = record_write(state, older, Side.SECOND, written_ms=3_200, changed_ms=2_000)
+
+    assert state["summary|summary"]["first_changed_ms"] == 3_000
+
+
+def test_a_change_older_than_the_last_synced_one_is_behind() -> None:
+    config = seed_config()
+    state = synced_state(config, written_ms=5_000)
+
+    def behind(changed: set[str] | None, at: int | None) -> bool:
+        return behind_synced(config, Side.FIRST, state, changed=changed, changed_at_ms=at)
+
+    assert behind({"summary"}, 4_000)
+    assert behind(None, 4_000)
+    assert behind({"summary"}, None)  # unknown age: read the issue again
+    assert not behind({"summary"}, 6_000)
+    assert not behind({"labels"}, 4_000)  # not a mapped field
+    assert not behind_synced(config, Side.SECOND, state, changed=None, changed_at_ms=4_000)
 
 
 def test_values_are_written_in_the_shape_jira_accepts() -> None:

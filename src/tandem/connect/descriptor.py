@@ -5,17 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from tandem.settings import Settings
+from tandem.sync.eventtypes import JIRA_WEBHOOKS
 
 LIFECYCLE_EVENTS = ("installed", "uninstalled", "enabled", "disabled")
 WEBHOOK_PATH = "/webhooks/jira"
-WEBHOOK_EVENTS = (
-    "jira:issue_created",
-    "jira:issue_updated",
-    "jira:issue_deleted",
-    "comment_created",
-    "comment_updated",
-    "comment_deleted",
-)
+WEBHOOK_EVENTS = JIRA_WEBHOOKS
 ADMIN_PAGE_KEY = "issue-synchronization"
 ADMIN_PAGE_PATH = "/ui/project"
 # Written on both issues of a link; `peers` lists "<synchronization id>:<peer issue id>" so that a

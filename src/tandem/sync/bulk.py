@@ -19,13 +19,11 @@ from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync import linkprop, mapping, queue
 from tandem.sync.context import find_link, now_ms
+from tandem.sync.eventtypes import INITIAL_COMMENTS, ISSUE_UPDATED
 from tandem.sync.models import IssueLink, Side, Synchronization
 from tandem.sync.schemas import SyncConfig
 from tandem.sync.scope import in_scope
 from tandem.tenants.clients import TenantClients
-
-INITIAL_COMMENTS = "tandem:initial_comments"
-ISSUE_UPDATED = "jira:issue_updated"
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,13 @@ from tandem.jira.schemas import SD_PUBLIC_COMMENT, Comment
 from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync.context import Context, Result, done, skipped
+from tandem.sync.eventtypes import COMMENT_DELETED
 from tandem.sync.mapping import MAX_TEXT, capped_document, value_hash
 from tandem.sync.models import CommentLink, IssueLink, Side, Synchronization
 from tandem.tenants.clients import TenantClients
 
 SERVICE_DESK = "service_desk"
 COMMENT_PROPERTY = "tandem-comment"
-COMMENT_CREATED = "comment_created"
-COMMENT_UPDATED = "comment_updated"
-COMMENT_DELETED = "comment_deleted"
 RENAME_BATCH = 50
 HEADER_ROOM = 1024  # the enriched header: an author name and a project
 
@@ -99,6 +97,45 @@ class CommentSync:
         if renamed:
             return done(f"{result.reason}; renamed the author on {renamed} earlier copies")
         return result
+
+    async def converge(
+        self, ctx: Context, link: IssueLink, record: CommentLink | None, comment: Comment | None
+    ) -> Result:
+        """Bring the copy of one original comment of ``ctx.source`` in line with the comment as
+        Jira shows it now (None: deleted). Reconciliation reads comments instead of events, so
+        a lost webhook of any kind is made good here; when in doubt the copy is removed."""
+        if record is None:
+            if comment is None:
+                return skipped("nothing to compare")
+            record = await self._observe(ctx, link, comment.id)
+            if record is None:
+                return skipped("the comment was deleted")
+        if comment is None:
+            await self._mark_seen(record, deleted=True, updated_ms=None)
+            return await self._remove(ctx, link, record, "the comment was deleted")
+        rule = ctx.config.comments.rule(ctx.source)
+        seen = visibility(comment, ctx.sync, ctx.source, rule.source_filter == "all")
+        updated = comment.updated or comment.created
+        await self._mark_seen(
+            record, deleted=False, updated_ms=int(updated.timestamp() * 1000) if updated else None
+        )
+        if not seen.syncable:
+            return await self._remove(ctx, link, record, seen.reason)
+        if record.comment_id(ctx.target) is None:
+            return await self._create(ctx, link, record, comment)
+        return await self._update(ctx, link, record, comment)
+
+    async def _mark_seen(
+        self, record: CommentLink, *, deleted: bool, updated_ms: int | None
+    ) -> None:
+        """What was read of the original, so that a later, older delivery is ignored."""
+        async with self.database.transaction() as session:
+            stored = await session.get(CommentLink, record.id)
+            if stored is None:
+                return
+            stored.origin_deleted = stored.origin_deleted or deleted
+            if updated_ms is not None:
+                stored.origin_seen_ms = max(updated_ms, stored.origin_seen_ms or 0)
 
     async def _refresh_author(self, ctx: Context, comment: Comment) -> int:
         """Copies whose header names an author by an old display name get the new one."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -20,9 +21,9 @@ from tandem.jira.schemas import CreatedIssue
 from tandem.jira.webhooks import WebhookEvent
 from tandem.store.base import utcnow
 from tandem.store.db import Database
-from tandem.sync import linkprop, mapping, queue
+from tandem.sync import eventtypes, freshness, linkprop, mapping, queue
 from tandem.sync import service as syncs
-from tandem.sync.bulk import INITIAL_COMMENTS
+from tandem.sync.commentcheck import CommentReconciler
 from tandem.sync.comments import CommentSync
 from tandem.sync.context import Context, Result, done, find_link, now_ms, skipped
 from tandem.sync.failures import NOT_ON_SCREEN, SyncFailure, classify
@@ -40,8 +41,7 @@ from tandem.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
 
-ISSUE_CREATED = "jira:issue_created"
-ISSUE_DELETED = "jira:issue_deleted"
+ISSUE_CREATED = eventtypes.ISSUE_CREATED
 
 
 class Engine:
@@ -51,6 +51,9 @@ class Engine:
         self.database = database
         self.clients = clients
         self.comments = CommentSync(database=database, clients=clients)
+        self.comment_checks = CommentReconciler(
+            database=database, clients=clients, comments=self.comments
+        )
         self._app_accounts: dict[int, str] = {}
         self._app_account_lock = asyncio.Lock()
 
@@ -87,6 +90,9 @@ class Engine:
         return result.status
 
     async def _apply(self, event: Event) -> Result:
+        kind = eventtypes.handler(event.webhook_event)
+        if kind is None:
+            return skipped(f"Tandem does not apply {event.webhook_event} events")
         loaded = await self._load(event)
         if isinstance(loaded, Result):
             return loaded
@@ -95,13 +101,17 @@ class Engine:
             return skipped(f"the issue is not in {loaded.sync.project_key(event.side)}")
         if await self._made_by_tandem(loaded):
             return skipped("change made by Tandem itself")
-        if loaded.webhook.is_comment_event:
-            return await self.comments.apply(loaded)
-        if event.webhook_event == INITIAL_COMMENTS:
-            return await self._initial_comments(loaded)
-        if event.webhook_event == ISSUE_DELETED:
-            return await self._issue_deleted(loaded)
-        return await self._issue_changed(loaded)
+        return await self._handler(kind)(loaded)
+
+    def _handler(self, kind: eventtypes.Handler) -> Callable[[Context], Awaitable[Result]]:
+        handlers: dict[eventtypes.Handler, Callable[[Context], Awaitable[Result]]] = {
+            eventtypes.Handler.ISSUE: self._issue_changed,
+            eventtypes.Handler.ISSUE_DELETED: self._issue_deleted,
+            eventtypes.Handler.COMMENT: self.comments.apply,
+            eventtypes.Handler.INITIAL_COMMENTS: self._initial_comments,
+            eventtypes.Handler.RECONCILE_COMMENTS: self.comment_checks.apply,
+        }
+        return handlers[kind]
 
     async def _load(self, event: Event) -> Context | Result:
         async with self.database.transaction() as session:
@@ -208,13 +218,21 @@ class Engine:
 
     async def _update(self, ctx: Context, issue: mapping.SourceIssue, link: IssueLink) -> Result:
         changed = mapping.changed_field_ids(ctx.webhook.changelog_dict())
+        changed_at = ctx.event.jira_timestamp
+        if freshness.may_be_stale(ctx, link, changed):
+            current = await freshness.current_issue(
+                self.client(ctx.sync, ctx.source), ctx, issue.id
+            )
+            if current is None:
+                return skipped("the source issue no longer exists")
+            issue, changed_at = current.issue, current.changed_at_ms
         write = mapping.edit_write(
             ctx.config,
             ctx.source,
             issue,
             changed=changed,
             field_state=link.field_state,
-            changed_at_ms=ctx.event.jira_timestamp,
+            changed_at_ms=changed_at,
         )
         target_key = link.issue_key(ctx.target) or str(link.issue_id(ctx.target))
         notes = list(write.conflicts)
@@ -230,7 +248,7 @@ class Engine:
             stored = await session.get(IssueLink, link.id)
             assert stored is not None
             stored.field_state = mapping.record_write(
-                stored.field_state, write, ctx.target, now_ms()
+                stored.field_state, write, ctx.target, now_ms(), changed_ms=changed_at
             )
         names = ", ".join(sorted(write.fields))
         return done("; ".join([f"updated {names} on {target_key}", *notes]))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.jira.webhooks import WebhookEvent
-from tandem.sync import queue
+from tandem.sync import eventtypes, queue
 from tandem.sync import service as syncs
 from tandem.sync.models import Event
 from tandem.tenants.models import Tenant
+
+log = logging.getLogger(__name__)
 
 
 def dedupe_key(webhook: WebhookEvent, identifier: str | None) -> str:
@@ -38,7 +42,11 @@ async def store(
     redelivered: bool,
 ) -> list[Event]:
     """Store the webhook for every running or paused synchronization of its project;
-    duplicates are dropped here, so a redelivery is stored once."""
+    duplicates are dropped here, so a redelivery is stored once. Types Tandem does not apply
+    are not stored."""
+    if not eventtypes.accepted_webhook(webhook.webhook_event):
+        log.info("webhook %s not stored: Tandem does not apply this type", webhook.webhook_event)
+        return []
     project_id = webhook.project_id
     if webhook.issue is None or project_id is None:
         return []

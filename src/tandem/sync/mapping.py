@@ -175,6 +175,8 @@ def edit_write(
         source_field = mapping.field(source).id
         if changed is not None and source_field not in changed:
             continue
+        if source_field not in issue.fields:
+            continue  # not in the payload: unknown, which is not empty
         value = write_value(source_field, issue.fields.get(source_field))
         digest = value_hash(value)
         state = field_state.get(mapping_key(mapping), {})
@@ -193,22 +195,60 @@ def edit_write(
 
 
 def record_write(
-    field_state: dict[str, Any], write: Write, target: Side, written_ms: int
+    field_state: dict[str, Any],
+    write: Write,
+    target: Side,
+    written_ms: int,
+    *,
+    changed_ms: int | None = None,
 ) -> dict[str, Any]:
-    """The link's field state after ``write`` reached ``target`` (a new dict)."""
+    """The link's field state after ``write`` reached ``target`` (a new dict).
+
+    ``changed_ms``: Jira's time of the source change written, kept per field so that an older
+    snapshot (a retried or late event) is recognised as older later.
+    """
     state = {key: dict(value) for key, value in field_state.items()}
+    changed_key = f"{target.other.value}_changed_ms"
     for key, digest in write.hashes.items():
         entry = state.setdefault(key, {})
         entry["hash"] = digest
         entry[f"{target.value}_written_ms"] = written_ms
+        if changed_ms is not None:
+            entry[changed_key] = max(changed_ms, entry.get(changed_key) or 0)
     return state
 
 
+def behind_synced(
+    config: SyncConfig,
+    source: Side,
+    field_state: dict[str, Any],
+    *,
+    changed: set[str] | None,
+    changed_at_ms: int | None,
+) -> bool:
+    """Whether a change of ``source`` may be older than one already synced for a field it
+    names: its snapshot could then move the copy backwards. Unknown age counts as older."""
+    if changed_at_ms is None:
+        return True
+    for mapping in config.field_mappings(source):
+        if changed is not None and mapping.field(source).id not in changed:
+            continue
+        synced = field_state.get(mapping_key(mapping), {}).get(f"{source.value}_changed_ms")
+        if synced is not None and changed_at_ms < synced:
+            return True
+    return False
+
+
 def source_issue(issue: Issue) -> SourceIssue:
-    """The parts of a Jira issue (webhook or search result) the mapping reads."""
+    """The parts of a Jira issue (webhook or search result) the mapping reads.
+
+    Only the fields the payload carries are in ``fields``: a field sent as null is there with
+    None (cleared), a field not sent at all is absent (unknown, never written).
+    """
     fields = issue.fields
-    values: dict[str, Any] = {**(fields.model_extra or {}), **fields.model_dump(exclude_none=True)}
-    values["description"] = fields.description
+    extra = fields.model_extra or {}
+    typed = fields.model_dump(include=fields.model_fields_set - set(extra))
+    values: dict[str, Any] = {**extra, **typed}
     return SourceIssue(
         id=issue.id,
         key=issue.key,

@@ -14,8 +14,10 @@ from tandem.jira.schemas import Issue
 from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync import service as syncs
-from tandem.sync.bulk import ISSUE_UPDATED, BulkCopier, queue_issue_event
+from tandem.sync.bulk import BulkCopier, queue_issue_event
+from tandem.sync.commentcheck import CommentChecks
 from tandem.sync.context import find_link
+from tandem.sync.eventtypes import ISSUE_UPDATED
 from tandem.sync.jql import restrict
 from tandem.sync.models import ConfigKind, Event, RunKind, Side, Synchronization, SyncRun
 from tandem.sync.schemas import SyncConfig
@@ -52,6 +54,7 @@ class Runner:
         self.database = database
         self.clients = clients
         self.bulk = BulkCopier(database=database, clients=clients)
+        self.comment_checks = CommentChecks(database=database, clients=clients)
 
     async def run(
         self,
@@ -83,6 +86,8 @@ class Runner:
                 jql = source_jql(sync, config, side, extra_jql)
                 if jql is not None:
                     await self._pass(sync, config, side, jql, prefix, run_id)
+            if kind is RunKind.RECONCILE and since is not None:
+                await self._comment_pass(sync, config, since - RECONCILE_OVERLAP, run_id)
         except Exception as exc:
             await self._finish(run_id, error=str(exc))
             raise
@@ -144,6 +149,16 @@ class Runner:
             run.found += len(issues)
             run.queued += queued
             run.created += created
+
+    async def _comment_pass(
+        self, sync: Synchronization, config: SyncConfig, since: datetime, run_id: int
+    ) -> None:
+        """Linked issues touched on either side get their comments compared with the copies."""
+        queued = await self.comment_checks.queue(sync, config, since, run_id)
+        async with self.database.transaction() as session:
+            run = await session.get(SyncRun, run_id)
+            assert run is not None
+            run.queued += queued
 
     async def _finish(self, run_id: int, *, error: str | None) -> SyncRun:
         async with self.database.transaction() as session:
