@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -12,9 +14,15 @@ import pytest
 from sqlalchemy import select
 
 from tandem.jira import adf
+from tandem.settings import Settings
 from tandem.simulator.models import Issue
+from tandem.store.secrets import SecretBox
 from tandem.sync import linkprop, queue
+from tandem.sync.engine import Engine
 from tandem.sync.models import Event, IssueLink
+from tandem.sync.worker import Worker
+from tandem.tenants.clients import TenantClients
+from tests.conftest import TEST_SECRET_KEY
 from tests.support.e2e import Stack
 from tests.sync.scenario import (
     AGENT,
@@ -38,6 +46,21 @@ def short_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Event retries within a second, so that search lag outlasts every one of them."""
     monkeypatch.setattr(queue, "FIRST_RETRY_SECONDS", 0.2)
     monkeypatch.setattr(queue, "MAX_RETRY_SECONDS", 1.0)
+
+
+@asynccontextmanager
+async def another_worker(stack: Stack) -> AsyncIterator[None]:
+    """A second worker on the same queue, as a separate ``tandem worker`` would be."""
+    clients = TenantClients(app_key=Settings().app_key, box=SecretBox(TEST_SECRET_KEY))
+    engine = Engine(database=stack.database, clients=clients)
+    worker = Worker(database=stack.database, engine=engine, poll_seconds=0.05)
+    task = asyncio.create_task(worker.run())
+    try:
+        yield
+    finally:
+        worker.stop()
+        await task
+        await clients.aclose()
 
 
 async def set_faults(stack: Stack, site: str, faults: dict[str, Any]) -> None:
@@ -66,14 +89,14 @@ def copies_by_source(stack: Stack) -> Counter[str]:
     return found
 
 
-async def first_copy(stack: Stack) -> Issue:
+async def new_copy(stack: Stack, summary: str) -> Issue:
     support = stack.simulator.site("support")
     for _ in range(500):
-        copies = [i for i in support.state.issues.values() if linkprop.KEY in i.properties]
+        copies = [i for i in support.state.issues.values() if i.fields["summary"] == summary]
         if copies:
             return copies[0]
         await asyncio.sleep(0.01)
-    raise AssertionError("Tandem created no copy")
+    raise AssertionError(f"Tandem created no copy of {summary!r}")
 
 
 async def stored_comment_event(stack: Stack, comment_id: str) -> Event:
@@ -86,9 +109,10 @@ async def stored_comment_event(stack: Stack, comment_id: str) -> Event:
     raise AssertionError(f"no event was stored for comment {comment_id}")
 
 
-async def recorded_copy(stack: Stack) -> str | None:
+async def recorded_copy(stack: Stack, source_id: str) -> str | None:
     async with stack.database.transaction() as session:
-        (link,) = (await session.scalars(select(IssueLink))).all()
+        link = await session.scalar(select(IssueLink).where(IssueLink.first_issue_id == source_id))
+        assert link is not None
         return link.second_issue_id
 
 
@@ -96,26 +120,29 @@ async def test_an_agent_reply_on_a_request_still_being_created_reaches_the_custo
     stack: Stack,
 ) -> None:
     sync_id = await power_customer_sync(stack)
-    await set_faults(stack, "support", {"latency": {"minMs": 6000, "afterWrite": True}})
     casey = stack.jira("customer", CUSTOMER_ADMIN)
-    created = await create_issue(casey, "Task", "The printer is on fire")
-
-    copy = await first_copy(stack)  # made in Jira; Tandem still waits for the answer
-    alex = stack.jira("support", AGENT)
-    reply = asyncio.create_task(
-        alex.post(
-            f"/rest/api/3/issue/{copy.key}/comment",
-            json={"body": adf.from_text("We are on our way."), "properties": [PUBLIC]},
+    await create_issue(casey, "Task", "Tandem learns its account on both sites")
+    await stack.settle()
+    await set_faults(stack, "support", {"latency": {"minMs": 6000, "afterWrite": True}})
+    async with another_worker(stack):  # free while the first one waits for the create
+        created = await create_issue(casey, "Task", "The printer is on fire")
+        copy = await new_copy(stack, "The printer is on fire")  # Tandem awaits the answer
+        alex = stack.jira("support", AGENT)
+        reply = asyncio.create_task(
+            alex.post(
+                f"/rest/api/3/issue/{copy.key}/comment",
+                json={"body": adf.from_text("We are on our way."), "properties": [PUBLIC]},
+            )
         )
-    )
-    comment_id = (await asyncio.wait_for(_first_comment(copy), 10)).id
-    await stored_comment_event(stack, comment_id)
-    assert await recorded_copy(stack) is None  # the reply arrived before the create's answer
-    assert (await reply).status_code == 201
-    await clear_faults(stack, "support")
-    await stack.settle(timeout=60)
+        comment_id = (await asyncio.wait_for(_first_comment(copy), 10)).id
+        await stored_comment_event(stack, comment_id)
+        # The reply reached Tandem before the create's answer did.
+        assert await recorded_copy(stack, created["id"]) is None
+        assert (await reply).status_code == 201
+        await clear_faults(stack, "support")
+        await stack.settle(timeout=60)
 
-    assert await recorded_copy(stack) == copy.id
+    assert await recorded_copy(stack, created["id"]) == copy.id
     texts = [
         adf.to_text(adf.strip_header(c["body"])) for c in await comments(casey, created["key"])
     ]
