@@ -31,7 +31,6 @@ from tests.sync.scenario import (
     create_issue,
     events,
     power_customer_sync,
-    project_issues,
 )
 
 pytestmark = pytest.mark.e2e
@@ -177,18 +176,26 @@ async def test_creates_that_fail_after_the_write_make_one_copy_each_despite_sear
         },
     )
     casey = stack.jira("customer", CUSTOMER_ADMIN)
-    sources = [
-        (await create_issue(casey, TYPES[n % len(TYPES)], f"Request {n}"))["id"] for n in range(40)
-    ]
+    created = [await create_issue(casey, TYPES[n % len(TYPES)], f"Request {n}") for n in range(40)]
+    await stack.settle(timeout=240)
+    for issue in created[:20]:  # comment copies are guarded by a direct listing
+        response = await casey.post(
+            f"/rest/api/3/issue/{issue['key']}/comment", json={"body": adf.from_text("More")}
+        )
+        assert response.status_code == 201, response.text
     await stack.settle(timeout=240)
     counters = await support_counters(stack)
     await clear_faults(stack, "support")
 
-    assert counters["POST /rest/api/3/issue"].get("500", 0) >= 5  # answers lost, issues made
+    # Answers lost, issues and comments made all the same.
+    assert counters["POST /rest/api/3/issue"].get("500", 0) >= 5
+    assert counters["POST /rest/api/3/issue/{issueIdOrKey}/comment"].get("500", 0) >= 1
     copies = copies_by_source(stack)
-    assert sorted(copies) == sorted(sources)
+    assert sorted(copies) == sorted(issue["id"] for issue in created)
     assert [source for source, count in copies.items() if count > 1] == []
-    assert len(await project_issues(stack.jira("support", AGENT), "SUP")) == 40
+    requests = stack.simulator.site("support").state.issues.values()
+    assert len(requests) == 40
+    assert sorted(len(request.comments) for request in requests) == [0] * 20 + [1] * 20
 
 
 @pytest.mark.usefixtures("short_retries")
