@@ -31,6 +31,7 @@ from tests.sync.scenario import (
     create_issue,
     events,
     power_customer_sync,
+    runs_finished,
 )
 
 pytestmark = pytest.mark.e2e
@@ -218,7 +219,7 @@ async def test_a_bulk_create_whose_answer_is_lost_makes_one_copy_each(stack: Sta
     )
     started = await customer.post(f"/api/synchronizations/{sync_id}/initial-sync", json={})
     assert started.status_code == 202
-    await _run_finished(customer, sync_id)
+    await runs_finished(customer, sync_id)
     await stack.settle(timeout=240)
     counters = await support_counters(stack)
     await clear_faults(stack, "support")
@@ -232,12 +233,3 @@ async def test_a_bulk_create_whose_answer_is_lost_makes_one_copy_each(stack: Sta
     assert sorted(str(link.second_issue_id) for link in links) == sorted(
         i.id for i in stack.simulator.site("support").state.issues.values()
     )
-
-
-async def _run_finished(api: httpx.AsyncClient, sync_id: int) -> None:
-    for _ in range(600):
-        runs = (await api.get(f"/api/synchronizations/{sync_id}/runs")).json()
-        if runs and runs[0]["status"] != "running":
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the initial sync did not finish")
