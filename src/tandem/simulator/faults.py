@@ -22,7 +22,7 @@ class _Config(BaseModel):
 class Latency(_Config):
     min_ms: float = 0
     max_ms: float | None = None  # fixed latency when absent
-    after_write: bool = False  # writes happen at once; their responses are late
+    after_write: bool | None = None  # when true, writes happen at once, their answers late
 
 
 class RateLimit(_Config):
@@ -119,7 +119,7 @@ def decide(
     """The fault, if any, for one REST call; ``written_issue`` is the issue a write targets."""
     decision = Decision(delay=_latency(faults.latency, rng))
     decision.delay_after_write = (
-        is_write and faults.latency is not None and faults.latency.after_write
+        is_write and faults.latency is not None and bool(faults.latency.after_write)
     )
     if runtime.in_outage():
         decision.status, decision.message = 503, "Service Unavailable"
