@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -33,6 +34,31 @@ def test_latency(sim_url: str, client: Client) -> None:
     casey.json("GET", "/rest/api/3/myself")
     assert time.monotonic() - started >= 0.25
     assert httpx.get(f"{sim_url}/sites/customer/_sim/faults").json()["latency"]["minMs"] == 250
+
+
+def test_latency_after_write_holds_the_answer_of_a_write_already_made(
+    sim_url: str, client: Client
+) -> None:
+    casey = client("customer", CASEY)
+    _faults(sim_url, {"latency": {"minMs": 1500, "afterWrite": True}})
+    seen_before_answer: list[bool] = []
+
+    def watch() -> None:
+        for _ in range(100):
+            state = httpx.get(f"{sim_url}/_sim/state").text
+            if "Made at once" in state:
+                seen_before_answer.append(True)
+                return
+            time.sleep(0.01)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    started = time.monotonic()
+    _create(casey, "Made at once")
+    answered_after = time.monotonic() - started
+    watcher.join()
+    assert answered_after >= 1.5
+    assert seen_before_answer == [True]
 
 
 def test_rate_limit_with_retry_after(sim_url: str, client: Client) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -82,3 +83,13 @@ async def comments(jira: httpx.AsyncClient, issue: str) -> list[dict[str, Any]]:
 
 async def events(api: httpx.AsyncClient, sync_id: int) -> list[dict[str, Any]]:
     return list((await api.get(f"/api/synchronizations/{sync_id}/events")).json())
+
+
+async def runs_finished(api: httpx.AsyncClient, sync_id: int, count: int = 1) -> None:
+    """Until ``count`` runs of the synchronization exist and none is running."""
+    for _ in range(1200):
+        runs = (await api.get(f"/api/synchronizations/{sync_id}/runs")).json()
+        if len(runs) >= count and all(run["status"] != "running" for run in runs):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the runs did not finish")

@@ -464,10 +464,14 @@ class JiraClient:
         expand: Sequence[str] = (),
         max_results: int = 100,
         next_page_token: str | None = None,
+        reconcile_issues: Sequence[str] = (),
     ) -> SearchPage:
+        """One page; ``reconcile_issues`` (ids, 50 at most) are read fresh, not as indexed."""
         body: dict[str, Any] = {"jql": jql, "fields": list(fields), "maxResults": max_results}
         if properties:
             body["properties"] = list(properties)
+        if reconcile_issues:
+            body["reconcileIssues"] = [int(issue_id) for issue_id in reconcile_issues]
         if expand:
             body["expand"] = ",".join(expand)
         if next_page_token:
@@ -483,6 +487,7 @@ class JiraClient:
         properties: Sequence[str] = (),
         expand: Sequence[str] = (),
         page_size: int = 100,
+        reconcile_issues: Sequence[str] = (),
     ) -> AsyncIterator[Issue]:
         """Every issue matching ``jql``, following ``nextPageToken``."""
         token: str | None = None
@@ -494,6 +499,7 @@ class JiraClient:
                 expand=expand,
                 max_results=page_size,
                 next_page_token=token,
+                reconcile_issues=reconcile_issues,
             )
             for issue in page.issues:
                 yield issue

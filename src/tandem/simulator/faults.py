@@ -22,6 +22,7 @@ class _Config(BaseModel):
 class Latency(_Config):
     min_ms: float = 0
     max_ms: float | None = None  # fixed latency when absent
+    after_write: bool | None = None  # when true, writes happen at once, their answers late
 
 
 class RateLimit(_Config):
@@ -67,6 +68,7 @@ class Decision:
     """What to do with one call: wait, then answer with an error or let it through."""
 
     delay: float = 0
+    delay_after_write: bool = False
     status: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     message: str = ""
@@ -116,6 +118,9 @@ def decide(
 ) -> Decision:
     """The fault, if any, for one REST call; ``written_issue`` is the issue a write targets."""
     decision = Decision(delay=_latency(faults.latency, rng))
+    decision.delay_after_write = (
+        is_write and faults.latency is not None and bool(faults.latency.after_write)
+    )
     if runtime.in_outage():
         decision.status, decision.message = 503, "Service Unavailable"
         decision.headers = {"Retry-After": str(runtime.outage_retry_after())}

@@ -10,7 +10,7 @@ from typing import Any
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .faults import decide
+from .faults import Decision, decide
 from .simulator import Simulator
 
 _SITE_REST = re.compile(r"^(?P<root>.*?)/sites/(?P<site>[^/]+)(?P<rest>/rest/.*)$")
@@ -80,7 +80,7 @@ class Traffic:
             is_write=is_write,
             written_issue=issue.id if issue else None,
         )
-        if decision.delay:
+        if decision.delay and not decision.delay_after_write:
             await asyncio.sleep(decision.delay)
         if decision.status is not None:
             await _error(send, decision.status, decision.message, decision.headers)
@@ -89,15 +89,20 @@ class Traffic:
             await self.app(scope, receive, _discard)
             await _error(send, decision.error_after_write, "Internal server error", {})
             return decision.error_after_write
-        return await self._passthrough(scope, receive, send)
+        return await self._passthrough(scope, receive, send, decision)
 
-    async def _passthrough(self, scope: Scope, receive: Receive, send: Send) -> int:
+    async def _passthrough(
+        self, scope: Scope, receive: Receive, send: Send, decision: Decision | None = None
+    ) -> int:
         status = 500
+        late = decision.delay if decision is not None and decision.delay_after_write else 0.0
 
         async def capture(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
+                if late:
+                    await asyncio.sleep(late)  # the write is done; its response is late
             await send(message)
 
         await self.app(scope, receive, capture)

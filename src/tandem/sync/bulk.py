@@ -4,10 +4,16 @@ Per page of source issues: claim their link rows, look for copies made before (o
 on the link property), create the rest with bulk create (50 per call), record the links. An
 issue Jira refused is queued as an ordinary event, so the engine retries it and says why; each
 new link gets an event that copies its existing comments, in order, through the engine.
+
+Creates are guarded as in ``tandem.sync.pending``: an issue whose create is under way or was
+not confirmed is left to the engine (an ordinary event), and a bulk create that failed without
+saying what it made is not repeated here: Jira's announcements bind the copies it made, and the
+engine's events for its issues wait for them before they search or create.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,15 +21,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.jira.client import JiraClient, NewIssue
 from tandem.jira.schemas import CreatedIssue, Issue
-from tandem.store.base import utcnow
 from tandem.store.db import Database
-from tandem.sync import linkprop, mapping, queue
+from tandem.sync import linkprop, mapping, pending, queue
 from tandem.sync.context import find_link, now_ms
 from tandem.sync.eventtypes import INITIAL_COMMENTS, ISSUE_UPDATED
 from tandem.sync.models import IssueLink, Side, Synchronization
 from tandem.sync.schemas import SyncConfig
 from tandem.sync.scope import in_scope
 from tandem.tenants.clients import TenantClients
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,21 +88,26 @@ class BulkCopier:
     ) -> int:
         """Copies for unlinked ``issues`` of ``source``; returns how many were created.
         Only issues of the synchronization's source project are ever copied."""
-        planned = await self._plan(sync, config, source, in_scope(sync, source, issues))
+        planned, under_way = await self._plan(sync, config, source, in_scope(sync, source, issues))
         if not planned:
+            await self._record(sync, source, config, {}, [], under_way, prefix)
             return 0
         client = self.clients.for_tenant(sync.tenant(source.other))
         found = await self._existing(client, sync, source, planned)
-        fresh = [p for p in planned if p.tag not in found]
+        fresh, taken = await self._mark(sync, source, [p for p in planned if p.tag not in found])
         created, refused = await self._create(client, sync, source, fresh)
-        await self._record(sync, source, config, {**found, **created}, planned, refused, prefix)
+        copies = {**found, **created}
+        left = [*under_way, *taken, *refused]
+        await self._record(sync, source, config, copies, planned, left, prefix)
         return len(created)
 
     async def _plan(
         self, sync: Synchronization, config: SyncConfig, source: Side, issues: list[Issue]
-    ) -> list[Planned]:
+    ) -> tuple[list[Planned], list[Planned]]:
+        """Issues to copy, and those whose create is under way or unconfirmed."""
         target_project = sync.project_id(source.other)
-        planned = []
+        planned: list[Planned] = []
+        under_way: list[Planned] = []
         async with self.database.transaction() as session:
             for issue in issues:
                 write = mapping.create_write(
@@ -110,12 +122,22 @@ class BulkCopier:
                     session.add(link)
                 elif link.issue_id(source.other) is not None:
                     continue
-                link.create_attempted_at = utcnow()
                 await session.flush()
-                planned.append(
-                    Planned(issue, write, link.id, linkprop.peer_tag(sync, source, issue.id))
-                )
-        return planned
+                plan = Planned(issue, write, link.id, linkprop.peer_tag(sync, source, issue.id))
+                (planned if link.create_attempted_at is None else under_way).append(plan)
+        return planned, under_way
+
+    async def _mark(
+        self, sync: Synchronization, source: Side, fresh: list[Planned]
+    ) -> tuple[list[Planned], list[Planned]]:
+        """Record the create attempts; an issue another create took meanwhile is left out."""
+        mine: list[Planned] = []
+        taken: list[Planned] = []
+        async with self.database.transaction() as session:
+            for plan in fresh:
+                marked = await pending.mark_attempt(session, plan.link_id, source.other, None)
+                (mine if marked else taken).append(plan)
+        return mine, taken
 
     async def _existing(
         self, client: JiraClient, sync: Synchronization, source: Side, planned: list[Planned]
@@ -130,21 +152,37 @@ class BulkCopier:
     async def _create(
         self, client: JiraClient, sync: Synchronization, source: Side, fresh: list[Planned]
     ) -> tuple[dict[str, CreatedIssue], list[Planned]]:
+        """The copies made, and the issues left to the engine: refused by Jira (their attempt
+        forgotten), or all of them if Jira did not say what it made."""
         if not fresh:
             return {}, []
-        result = await client.create_issues(
-            [
-                NewIssue(
-                    p.write.fields,
-                    {linkprop.KEY: linkprop.value(sync, source, p.issue.id, p.issue.key)},
-                )
-                for p in fresh
-            ]
-        )
+        try:
+            result = await client.create_issues(
+                [
+                    NewIssue(
+                        p.write.fields,
+                        {linkprop.KEY: linkprop.value(sync, source, p.issue.id, p.issue.key)},
+                    )
+                    for p in fresh
+                ]
+            )
+        except Exception as exc:
+            if pending.may_have_created(exc):
+                log.warning("a bulk create of %d copies was not confirmed: %s", len(fresh), exc)
+                return {}, fresh
+            await self._forget(source, fresh)
+            raise
         failed = {error.failed_element_number for error in result.errors}
         accepted = [p for index, p in enumerate(fresh) if index not in failed]
         created = {p.tag: issue for p, issue in zip(accepted, result.issues, strict=True)}
-        return created, [p for index, p in enumerate(fresh) if index in failed]
+        refused = [p for index, p in enumerate(fresh) if index in failed]
+        await self._forget(source, refused)
+        return created, refused
+
+    async def _forget(self, source: Side, refused: list[Planned]) -> None:
+        async with self.database.transaction() as session:
+            for plan in refused:
+                await pending.forget_attempt(session, plan.link_id, source.other)
 
     async def _record(
         self,
@@ -164,9 +202,12 @@ class BulkCopier:
                     continue
                 link = await session.get(IssueLink, plan.link_id)
                 assert link is not None
+                if link.issue_id(source.other) not in (None, copy.id):
+                    continue  # Jira's announcement recorded another copy first
                 link.set_issue(source.other, copy.id, copy.key)
                 link.field_state = mapping.record_write({}, plan.write, source.other, written)
                 await session.flush()
+                await queue.join_pair(session=session, link=link)
                 if config.comments.enabled:
                     await queue_issue_event(
                         session,
@@ -176,7 +217,7 @@ class BulkCopier:
                         event=INITIAL_COMMENTS,
                         dedupe_key=f"{prefix}:comments:{plan.issue.id}",
                     )
-            for plan in refused:  # the engine retries these one by one and says why
+            for plan in refused:  # the engine tries these one by one and says why
                 await queue_issue_event(
                     session,
                     sync,

@@ -17,6 +17,15 @@ from tandem.sync.schemas import SyncConfig
 class Result:
     status: EventStatus
     reason: str
+    # A pending result: look at the event again in ``wait_seconds``; a wait that ``counts`` is
+    # a failed attempt (the last one parks the event), any other gives its attempt back.
+    wait_seconds: float = 0.0
+    counts: bool = False
+
+
+def waiting(reason: str, seconds: float, *, counts: bool = False) -> Result:
+    """The event cannot be applied yet; it stays in the queue, ahead of its issue's later ones."""
+    return Result(EventStatus.PENDING, reason, max(seconds, 0.0), counts)
 
 
 def done(reason: str) -> Result:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -19,13 +21,12 @@ from tandem.jira.client import JiraClient
 from tandem.jira.errors import JiraBadRequest, JiraError, JiraPermissionError
 from tandem.jira.schemas import CreatedIssue
 from tandem.jira.webhooks import WebhookEvent
-from tandem.store.base import utcnow
 from tandem.store.db import Database
-from tandem.sync import eventtypes, freshness, linkprop, mapping, queue
+from tandem.sync import eventtypes, freshness, linkprop, mapping, pending, queue
 from tandem.sync import service as syncs
 from tandem.sync.commentcheck import CommentReconciler
 from tandem.sync.comments import CommentSync
-from tandem.sync.context import Context, Result, done, find_link, now_ms, skipped
+from tandem.sync.context import Context, Result, done, find_link, now_ms, skipped, waiting
 from tandem.sync.failures import NOT_ON_SCREEN, SyncFailure, classify
 from tandem.sync.models import (
     ConfigKind,
@@ -44,6 +45,15 @@ log = logging.getLogger(__name__)
 ISSUE_CREATED = eventtypes.ISSUE_CREATED
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A source issue's link row before its copy is created."""
+
+    link_id: int
+    copy: CreatedIssue | None  # the copy, if the link is recorded already
+    attempted_at: datetime | None  # an earlier create that was not confirmed
+
+
 class Engine:
     """Applies events; ``comments`` handles comment events with the same machinery."""
 
@@ -54,6 +64,7 @@ class Engine:
         self.comment_checks = CommentReconciler(
             database=database, clients=clients, comments=self.comments
         )
+        self.pending = pending.PendingCopies(database=database, clients=clients)
         self._app_accounts: dict[int, str] = {}
         self._app_account_lock = asyncio.Lock()
 
@@ -80,6 +91,15 @@ class Engine:
                     claimer=event.claimed_by,
                 )
         async with self.database.transaction() as session:
+            if result.status is EventStatus.PENDING:
+                return await queue.wait(
+                    session=session,
+                    event_id=event.id,
+                    seconds=result.wait_seconds,
+                    reason=result.reason,
+                    counts=result.counts,
+                    claimer=event.claimed_by,
+                )
             await queue.finish(
                 session=session,
                 event_id=event.id,
@@ -100,7 +120,14 @@ class Engine:
         if project_id is not None and project_id != loaded.sync.project_id(event.side):
             return skipped(f"the issue is not in {loaded.sync.project_key(event.side)}")
         if await self._made_by_tandem(loaded):
-            return skipped("change made by Tandem itself")
+            if event.webhook_event == ISSUE_CREATED and loaded.link is None:
+                return await self.pending.announced(loaded)
+            return skipped(pending.ECHO)
+        if loaded.link is None:  # perhaps a copy whose link is being recorded
+            held = await self.pending.hold(loaded)
+            if isinstance(held, Result):
+                return held
+            loaded = held
         return await self._handler(kind)(loaded)
 
     def _handler(self, kind: eventtypes.Handler) -> Callable[[Context], Awaitable[Result]]:
@@ -164,7 +191,7 @@ class Engine:
         return await self._create(ctx, issue)
 
     async def _create(self, ctx: Context, issue: mapping.SourceIssue) -> Result:
-        """Create the copy of ``issue`` on the other side, exactly once."""
+        """Create the copy of ``issue`` on the other side, exactly once (see ``pending``)."""
         write = mapping.create_write(ctx.config, ctx.source, issue, ctx.sync.project_id(ctx.target))
         if write is None:
             type_name = ctx.webhook.issue.fields.issuetype if ctx.webhook.issue else None
@@ -172,47 +199,110 @@ class Engine:
                 f"issue type {type_name.name if type_name else issue.issue_type_id} is not "
                 f"mapped from the {ctx.source.value} project"
             )
-        link_id, may_exist = await self._claim_link(ctx, issue)
+        claim = await self._claim_link(ctx, issue)
         client = self.client(ctx.sync, ctx.target)
-        found = await self._find_copy(ctx, client, issue) if may_exist else None
-        created = found or await client.create_issue(
-            write.fields,
-            properties={linkprop.KEY: linkprop.value(ctx.sync, ctx.source, issue.id, issue.key)},
-        )
+        found = claim.copy
+        if found is None and claim.attempted_at is not None:
+            left = pending.announce_seconds_left(claim.attempted_at)
+            if left > 0:
+                return waiting(
+                    f"Jira did not confirm an earlier create of the copy of {issue.key}: "
+                    "waiting for Jira to announce it",
+                    left,
+                )
+            fresh = await self._announced_since(ctx, claim.attempted_at)
+            found = await self._find_copy(ctx, client, issue, fresh)
+        elif found is None and (
+            ctx.event.redelivered or ctx.event.webhook_event != ISSUE_CREATED
+        ):  # an issue that existed before: its copy may have been made before
+            found = await self._find_copy(ctx, client, issue)
+        created = found or await self._create_copy(ctx, client, claim, write, issue)
+        if isinstance(created, Result):
+            return created
+        note = await self._record_copy(ctx, claim.link_id, created, write)
+        if ctx.config.comments.enabled and ctx.event.webhook_event != ISSUE_CREATED:
+            await self.comments.initial_sync(ctx, claim.link_id)
+        verb = "found the copy created earlier" if found else "created"
+        return done(f"{verb} {created.key}{note}")
+
+    async def _create_copy(
+        self,
+        ctx: Context,
+        client: JiraClient,
+        claim: Claim,
+        write: mapping.Write,
+        issue: mapping.SourceIssue,
+    ) -> CreatedIssue | Result:
+        async with self.database.transaction() as session:
+            mine = await pending.mark_attempt(
+                session, claim.link_id, ctx.target, claim.attempted_at
+            )
+        if not mine:
+            return waiting(f"another create of the copy of {issue.key} is under way", 1.0)
+        try:
+            return await client.create_issue(
+                write.fields,
+                properties={
+                    linkprop.KEY: linkprop.value(ctx.sync, ctx.source, issue.id, issue.key)
+                },
+            )
+        except Exception as exc:
+            if not pending.may_have_created(exc):
+                async with self.database.transaction() as session:
+                    await pending.forget_attempt(session, claim.link_id, ctx.target)
+                raise
+            log.warning("the create of the copy of %s was not confirmed: %s", issue.key, exc)
+            return waiting(
+                f"Jira did not confirm the create of the copy of {issue.key} ({exc}): "
+                "waiting for Jira to announce it",
+                pending.ANNOUNCE_WAIT_SECONDS,
+                counts=True,
+            )
+
+    async def _record_copy(
+        self, ctx: Context, link_id: int, created: CreatedIssue, write: mapping.Write
+    ) -> str:
         async with self.database.transaction() as session:
             link = await session.get(IssueLink, link_id)
             assert link is not None
+            bound = link.issue_id(ctx.target)
+            if bound is not None and bound != created.id:
+                first = link.issue_key(ctx.target) or bound
+                log.warning("%s is a second copy of %s", created.key, link.issue_key(ctx.source))
+                return f", a second copy: {first} was recorded first and stays the copy"
             link.set_issue(ctx.target, created.id, created.key)
             link.field_state = mapping.record_write({}, write, ctx.target, now_ms())
-        if ctx.config.comments.enabled and ctx.event.webhook_event != ISSUE_CREATED:
-            await self.comments.initial_sync(ctx, link_id)
-        verb = "found the copy created earlier" if found else "created"
-        return done(f"{verb} {created.key}")
+            await session.flush()
+            await queue.join_pair(session=session, link=link)
+        return ""
 
-    async def _claim_link(self, ctx: Context, issue: mapping.SourceIssue) -> tuple[int, bool]:
-        """The link row for ``issue`` (made if new), and whether a copy may already exist."""
+    async def _claim_link(self, ctx: Context, issue: mapping.SourceIssue) -> Claim:
+        """The link row for ``issue`` (made if new), as it stands."""
         async with self.database.transaction() as session:
             link = await find_link(session, ctx.sync.id, ctx.source, issue.id)
             if link is None:
                 link = IssueLink(synchronization_id=ctx.sync.id, origin=ctx.source, field_state={})
                 link.set_issue(ctx.source, issue.id, issue.key)
                 session.add(link)
-            tried_before = link.create_attempted_at is not None
-            link.create_attempted_at = utcnow()
-            await session.flush()
-            link_id = link.id
-        # A webhook redelivered, an issue that existed before, or an earlier attempt that did
-        # not record its outcome: the copy may be in Jira already, so look before creating.
-        may_exist = (
-            tried_before or ctx.event.redelivered or ctx.event.webhook_event != ISSUE_CREATED
-        )
-        return link_id, may_exist
+                await session.flush()
+            copy_id, copy_key = link.issue_id(ctx.target), link.issue_key(ctx.target)
+            copy = CreatedIssue(id=copy_id, key=copy_key or copy_id) if copy_id else None
+            return Claim(link.id, copy, link.create_attempted_at)
+
+    async def _announced_since(self, ctx: Context, since: datetime) -> list[str]:
+        account = await self.app_account_id(ctx.sync.tenant(ctx.target))
+        async with self.database.transaction() as session:
+            return await pending.announced_since(session, ctx.sync.id, ctx.target, account, since)
 
     async def _find_copy(
-        self, ctx: Context, client: JiraClient, issue: mapping.SourceIssue
+        self,
+        ctx: Context,
+        client: JiraClient,
+        issue: mapping.SourceIssue,
+        fresh: list[str] | None = None,
     ) -> CreatedIssue | None:
         jql = linkprop.copies_jql(ctx.sync, ctx.source, [issue.id])
-        async for found in client.search(jql, fields=("summary",)):
+        async for found in client.search(jql, fields=("summary",), reconcile_issues=fresh or ()):
             return CreatedIssue(id=found.id, key=found.key)
         return None
 

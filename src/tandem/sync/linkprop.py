@@ -27,6 +27,20 @@ def value(sync: Synchronization, source: Side, issue_id: str, issue_key: str) ->
     }
 
 
+def source_of(found: Any, sync_id: int) -> tuple[Side, str] | None:
+    """The side and id of the issue a copy was made from, if ``found`` is the value of this
+    synchronization's property."""
+    if not isinstance(found, dict) or found.get("synchronization") != sync_id:
+        return None
+    source = found.get("source")
+    if not isinstance(source, dict):
+        return None
+    side, issue_id = source.get("side"), source.get("issueId")
+    if side not in (Side.FIRST.value, Side.SECOND.value) or not isinstance(issue_id, str):
+        return None
+    return Side(side), issue_id
+
+
 def copies_jql(sync: Synchronization, source: Side, issue_ids: list[str]) -> str:
     """Issues of the other project that are copies of any of ``issue_ids``."""
     tags = ", ".join(f'"{peer_tag(sync, source, issue_id)}"' for issue_id in issue_ids)

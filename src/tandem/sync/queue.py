@@ -70,6 +70,10 @@ class NewEvent:
     jira_timestamp: int | None = None
 
 
+def _key(sync_id: int, side: Side, issue_id: str) -> str:
+    return f"{sync_id}:{side.value}:{issue_id}"
+
+
 async def order_key(session: AsyncSession, sync: Synchronization, side: Side, issue_id: str) -> str:
     """Both issues of a linked pair share one key, so their events never race."""
     column = IssueLink.first_issue_id if side is Side.FIRST else IssueLink.second_issue_id
@@ -77,8 +81,31 @@ async def order_key(session: AsyncSession, sync: Synchronization, side: Side, is
         select(IssueLink).where(IssueLink.synchronization_id == sync.id, column == issue_id)
     )
     if link is not None and link.first_issue_id is not None:
-        return f"{sync.id}:first:{link.first_issue_id}"
-    return f"{sync.id}:{side.value}:{issue_id}"
+        return _key(sync.id, Side.FIRST, link.first_issue_id)
+    return _key(sync.id, side, issue_id)
+
+
+async def join_pair(*, session: AsyncSession, link: IssueLink) -> None:
+    """Once both issues of ``link`` are known, the events stored for either of them before
+    share the pair's order key (applied in the order they arrived), and are due at once."""
+    if link.first_issue_id is None or link.second_issue_id is None:
+        return
+    pair = _key(link.synchronization_id, Side.FIRST, link.first_issue_id)
+    keys = (pair, _key(link.synchronization_id, Side.SECOND, link.second_issue_id))
+    mine = and_(Event.synchronization_id == link.synchronization_id, Event.order_key.in_(keys))
+    open_statuses = (EventStatus.PENDING, EventStatus.PROCESSING)
+    await session.execute(
+        update(Event)
+        .where(mine, Event.status.in_(open_statuses))
+        .values(order_key=pair)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(
+        update(Event)
+        .where(mine, Event.status == EventStatus.PENDING, Event.next_attempt_at > utcnow())
+        .values(next_attempt_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def enqueue(*, session: AsyncSession, sync: Synchronization, new: NewEvent) -> Event | None:
@@ -244,6 +271,38 @@ async def fail(
     else:
         event.status = EventStatus.FAILED
     event.last_error = error
+    event.claimed_at = None
+    event.claimed_by = None
+    await session.flush()
+    return event.status
+
+
+async def wait(
+    *,
+    session: AsyncSession,
+    event_id: int,
+    seconds: float,
+    reason: str,
+    counts: bool,
+    claimer: int | None = None,
+) -> EventStatus:
+    """Look at an event again in ``seconds``. A wait that ``counts`` is a failed attempt and
+    the last one parks the event; any other wait gives the attempt back. An event another
+    worker took over is left to that worker."""
+    event = await session.scalar(select(Event).where(Event.id == event_id, _still_mine(claimer)))
+    if event is None:
+        current = await session.get(Event, event_id)
+        return EventStatus.FAILED if current is None else current.status
+    if counts:
+        event.last_error = reason
+        if event.attempts >= MAX_ATTEMPTS:
+            event.status = EventStatus.FAILED
+    else:
+        event.attempts = max(event.attempts - 1, 0)
+    if event.status is not EventStatus.FAILED:
+        event.status = EventStatus.PENDING
+        event.next_attempt_at = utcnow() + timedelta(seconds=seconds)
+    event.reason = reason
     event.claimed_at = None
     event.claimed_by = None
     await session.flush()
