@@ -109,7 +109,7 @@ async def test_events_of_a_copy_wait_only_while_its_create_can_still_finish(
 
 
 async def test_a_recorded_link_joins_both_issues_events_in_the_pairs_order(
-    database: Database, sync: Synchronization
+    database: Database, sync: Synchronization, worker: int
 ) -> None:
     link_id = await source_link(database, sync, "1")
     async with database.transaction() as session:
@@ -124,30 +124,40 @@ async def test_a_recorded_link_joins_both_issues_events_in_the_pairs_order(
         await session.flush()
         await queue.join_pair(session=session, link=link)
     async with database.transaction() as session:
-        claimed = await queue.claim(session=session, limit=10)
+        claimed = await queue.claim(session=session, limit=10, claimer=worker)
         keys = {e.order_key for e in (await session.scalars(select(Event))).all()}
     assert [e.webhook_event for e in claimed] == ["create"]  # the reply waits behind it
     assert keys == {f"{sync.id}:first:1"}
 
 
 async def test_a_wait_that_does_not_count_gives_the_attempt_back(
-    database: Database, sync: Synchronization
+    database: Database, sync: Synchronization, worker: int
 ) -> None:
     async with database.transaction() as session:
         await queue.enqueue(session=session, sync=sync, new=event(Side.SECOND, "9", "reply"))
     for _ in range(queue.MAX_ATTEMPTS + 2):
         async with database.transaction() as session:
-            (claimed,) = await queue.claim(session=session, limit=1)
+            (claimed,) = await queue.claim(session=session, limit=1, claimer=worker)
             status = await queue.wait(
-                session=session, event_id=claimed.id, seconds=0, reason="later", counts=False
+                session=session,
+                event_id=claimed.id,
+                seconds=0,
+                reason="later",
+                counts=False,
+                claimer=worker,
             )
         assert status is EventStatus.PENDING
     async with database.transaction() as session:
-        (claimed,) = await queue.claim(session=session, limit=1)
+        (claimed,) = await queue.claim(session=session, limit=1, claimer=worker)
         assert claimed.attempts == 1
         claimed.attempts = queue.MAX_ATTEMPTS
         await session.flush()
         status = await queue.wait(
-            session=session, event_id=claimed.id, seconds=0, reason="unconfirmed", counts=True
+            session=session,
+            event_id=claimed.id,
+            seconds=0,
+            reason="unconfirmed",
+            counts=True,
+            claimer=worker,
         )
     assert status is EventStatus.FAILED

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -30,14 +29,6 @@ async def sync(database: Database) -> Synchronization:
             .values(state=SyncState.ACTIVE)
         )
     return created
-
-
-@pytest.fixture
-async def worker(database: Database) -> AsyncIterator[int]:
-    """A registered, live worker's id."""
-    registration = await liveness.Registration.open(database)
-    yield registration.id
-    await registration.close()
 
 
 def new_event(issue_id: str, number: int) -> queue.NewEvent:
