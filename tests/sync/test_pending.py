@@ -124,7 +124,7 @@ async def test_a_recorded_link_joins_both_issues_events_in_the_pairs_order(
         await session.flush()
         await queue.join_pair(session=session, link=link)
     async with database.transaction() as session:
-        claimed = await queue.claim(session=session, limit=10)
+        claimed = await queue.claim(session=session, limit=10, claimer=0)
         keys = {e.order_key for e in (await session.scalars(select(Event))).all()}
     assert [e.webhook_event for e in claimed] == ["create"]  # the reply waits behind it
     assert keys == {f"{sync.id}:first:1"}
@@ -137,13 +137,13 @@ async def test_a_wait_that_does_not_count_gives_the_attempt_back(
         await queue.enqueue(session=session, sync=sync, new=event(Side.SECOND, "9", "reply"))
     for _ in range(queue.MAX_ATTEMPTS + 2):
         async with database.transaction() as session:
-            (claimed,) = await queue.claim(session=session, limit=1)
+            (claimed,) = await queue.claim(session=session, limit=1, claimer=0)
             status = await queue.wait(
                 session=session, event_id=claimed.id, seconds=0, reason="later", counts=False
             )
         assert status is EventStatus.PENDING
     async with database.transaction() as session:
-        (claimed,) = await queue.claim(session=session, limit=1)
+        (claimed,) = await queue.claim(session=session, limit=1, claimer=0)
         assert claimed.attempts == 1
         claimed.attempts = queue.MAX_ATTEMPTS
         await session.flush()
