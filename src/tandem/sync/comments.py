@@ -8,6 +8,7 @@ so a stale "created (public)" cannot resurrect a comment made internal since.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ from tandem.sync.eventtypes import COMMENT_DELETED
 from tandem.sync.mapping import MAX_TEXT, capped_document, value_hash
 from tandem.sync.models import CommentLink, IssueLink, Side, Synchronization
 from tandem.tenants.clients import TenantClients
+from tandem.tenants.models import Tenant
 
 SERVICE_DESK = "service_desk"
 COMMENT_PROPERTY = "tandem-comment"
@@ -60,11 +62,19 @@ def location(sync: Synchronization, side: Side) -> str:
 
 
 class CommentSync:
-    """Applies comment events of linked issues."""
+    """Applies comment events of linked issues; ``app_account`` names Tandem's account on a
+    site (its copies are the comments that account wrote)."""
 
-    def __init__(self, *, database: Database, clients: TenantClients) -> None:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        clients: TenantClients,
+        app_account: Callable[[Tenant], Awaitable[str]],
+    ) -> None:
         self.database = database
         self.clients = clients
+        self.app_account = app_account
 
     async def apply(self, ctx: Context) -> Result:
         settings = ctx.config.comments
@@ -230,7 +240,9 @@ class CommentSync:
         client = self._target_client(ctx)
         tag = f"{ctx.sync.id}:{ctx.source.value}:{comment.id}"
         existing = (
-            await self._find_copy(client, target_issue, tag) if record.create_attempted_at else None
+            await self._find_copy(ctx, client, target_issue, tag)
+            if record.create_attempted_at
+            else None
         )
         await self._mark_attempt(record)
         body = self._body(ctx, comment)
@@ -254,10 +266,16 @@ class CommentSync:
             return None
         return ctx.config.comments.rule(ctx.source).create_as == "internal"
 
-    async def _find_copy(self, client: JiraClient, issue: str, tag: str) -> Comment | None:
+    async def _find_copy(
+        self, ctx: Context, client: JiraClient, issue: str, tag: str
+    ) -> Comment | None:
+        """The copy an earlier attempt made: marked with ``tag`` and written by Tandem (anyone
+        who may comment may write the marker)."""
+        account = await self.app_account(ctx.sync.tenant(ctx.target))
         async for existing in client.iter_comments(issue):
             marker = existing.property_value(COMMENT_PROPERTY)
-            if isinstance(marker, dict) and marker.get("peer") == tag:
+            author = existing.author.account_id if existing.author else None
+            if isinstance(marker, dict) and marker.get("peer") == tag and author == account:
                 return existing
         return None
 

@@ -60,7 +60,9 @@ class Engine:
     def __init__(self, *, database: Database, clients: TenantClients) -> None:
         self.database = database
         self.clients = clients
-        self.comments = CommentSync(database=database, clients=clients)
+        self.comments = CommentSync(
+            database=database, clients=clients, app_account=self.app_account_id
+        )
         self.comment_checks = CommentReconciler(
             database=database, clients=clients, comments=self.comments
         )

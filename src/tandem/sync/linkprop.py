@@ -2,7 +2,8 @@
 
 ``peers`` holds "<synchronization>:<side>:<source issue id>" and is indexed (see the
 descriptor's jiraEntityProperties), so a JQL search finds the copy of a source issue even when
-Tandem's own record of the link is gone.
+Tandem's own record of the link is gone. Anyone who may edit an issue may write the property
+too, so only an issue Tandem created itself is taken for a copy.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ def source_of(found: Any, sync_id: int) -> tuple[Side, str] | None:
 
 
 def copies_jql(sync: Synchronization, source: Side, issue_ids: list[str]) -> str:
-    """Issues of the other project that are copies of any of ``issue_ids``."""
+    """Issues of the other project that Tandem made as copies of any of ``issue_ids``. Tandem
+    searches as its own account, so ``currentUser()`` is Tandem there."""
     tags = ", ".join(f'"{peer_tag(sync, source, issue_id)}"' for issue_id in issue_ids)
-    return f"project = {sync.project_id(source.other)} AND issue.property[{KEY}].peers in ({tags})"
+    return (
+        f"project = {sync.project_id(source.other)} AND creator = currentUser() "
+        f"AND issue.property[{KEY}].peers in ({tags})"
+    )
