@@ -6,10 +6,13 @@ import asyncio
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
 from tandem.jira import adf
 from tandem.sync import presets
+from tandem.sync.eventtypes import COMMENT_CREATED
 from tandem.sync.metadata import ProjectMeta
+from tandem.sync.models import Event, EventStatus
 from tests.support.e2e import Stack
 
 CUSTOMER_ADMIN = "casey@acme.example"
@@ -93,3 +96,28 @@ async def runs_finished(api: httpx.AsyncClient, sync_id: int, count: int = 1) ->
             return
         await asyncio.sleep(0.05)
     raise AssertionError("the runs did not finish")
+
+
+async def set_faults(stack: Stack, site: str, faults: dict[str, Any] | None) -> None:
+    """Replace a simulated site's faults (None: clear them)."""
+    async with httpx.AsyncClient(base_url=stack.sim_url) as control:
+        if faults is None:
+            response = await control.delete(f"/sites/{site}/_sim/faults")
+        else:
+            response = await control.put(f"/sites/{site}/_sim/faults", json=faults)
+        assert response.status_code < 300, response.text
+
+
+async def failed_once(stack: Stack, comment_id: str) -> None:
+    """Until the event of ``comment_id`` has failed an attempt (it is retried seconds later)."""
+    for _ in range(1200):
+        async with stack.database.transaction() as session:
+            event = await session.scalar(
+                select(Event).where(
+                    Event.comment_id == comment_id, Event.webhook_event == COMMENT_CREATED
+                )
+            )
+            if event is not None and event.last_error and event.status is EventStatus.PENDING:
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the event of comment {comment_id} never failed")

@@ -21,6 +21,7 @@ from tandem.jira.errors import JiraNotFound
 from tandem.jira.schemas import SD_PUBLIC_COMMENT, Comment
 from tandem.store.base import utcnow
 from tandem.store.db import Database
+from tandem.sync import freshness
 from tandem.sync.context import Context, Result, done, skipped
 from tandem.sync.eventtypes import COMMENT_DELETED
 from tandem.sync.mapping import MAX_TEXT, capped_document, value_hash
@@ -92,6 +93,8 @@ class CommentSync:
         if record.origin is not ctx.source:
             original = record.comment_id(ctx.target)
             return skipped(f"this is Tandem's copy of comment {original}: change the original")
+        if freshness.retried(ctx.event):
+            return await self.converge(ctx, ctx.link, record, await self._current(ctx, comment.id))
         if ctx.event.webhook_event == COMMENT_DELETED:
             return await self._remove(ctx, ctx.link, record, "the comment was deleted")
         seen = visibility(comment, ctx.sync, ctx.source, rule.source_filter == "all")
@@ -134,6 +137,16 @@ class CommentSync:
         if record.comment_id(ctx.target) is None:
             return await self._create(ctx, link, record, comment)
         return await self._update(ctx, link, record, comment)
+
+    async def _current(self, ctx: Context, comment_id: str) -> Comment | None:
+        """The original comment as Jira shows it now (with its visibility), None if gone."""
+        assert ctx.link is not None
+        issue = str(ctx.link.issue_key(ctx.source) or ctx.link.issue_id(ctx.source))
+        client = self.clients.for_tenant(ctx.sync.tenant(ctx.source))
+        try:
+            return await client.get_comment(issue, comment_id)
+        except JiraNotFound:
+            return None
 
     async def _mark_seen(
         self, record: CommentLink, *, deleted: bool, updated_ms: int | None

@@ -1,10 +1,12 @@
-"""Retries never move a field backwards.
+"""Retries never move a field backwards, nor publish a comment made internal since.
 
 An event carries a snapshot of its issue taken when the change happened. A retried event (a
 transient failure, a redelivery, a failed event retried from the monitor) or one older than a
 change already synced may hold values older than what the copy shows now, so the source issue
 is read again and its current values are written instead. A first delivery in order keeps the
-snapshot: about one Jira call per change.
+snapshot: about one Jira call per change. Comment events follow the same rule
+(``tandem.sync.comments``): a retried one reads the comment again, so a reply made internal
+while its first delivery was failing is never copied from the older, public snapshot.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from tandem.jira.client import JiraClient
 from tandem.jira.errors import JiraNotFound
 from tandem.sync import mapping
 from tandem.sync.context import Context
-from tandem.sync.models import IssueLink
+from tandem.sync.models import Event, IssueLink
 
 ALWAYS_READ = ("project", "issuetype", "status", "updated")
 
@@ -26,10 +28,16 @@ class Current:
     changed_at_ms: int | None
 
 
+def retried(event: Event) -> bool:
+    """A transient failure, a redelivery or a retry from the monitor: the world may have moved
+    on since the event's snapshot was taken."""
+    return event.attempts > 1 or event.redelivered or event.last_error is not None
+
+
 def may_be_stale(ctx: Context, link: IssueLink, changed: set[str] | None) -> bool:
     """Whether the event's snapshot may be older than what was synced already."""
     event = ctx.event
-    if event.attempts > 1 or event.redelivered or event.last_error is not None:
+    if retried(event):
         return True
     return mapping.behind_synced(
         ctx.config,

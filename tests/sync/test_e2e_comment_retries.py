@@ -1,0 +1,45 @@
+"""A retried comment event reads the comment again: a reply made internal while its first
+delivery was failing is never copied from the older, public snapshot, even when the webhook
+of the change to internal is lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.e2e import Stack
+from tests.sync.scenario import AGENT, CUSTOMER_ADMIN, comments, failed_once, set_faults
+from tests.sync.test_e2e_comments import INTERNAL, add_comment, linked_pair, texts
+
+pytestmark = pytest.mark.e2e
+
+
+async def test_a_reply_made_internal_before_its_retry_is_never_copied(stack: Stack) -> None:
+    acme_key, sup_key = await linked_pair(stack)
+    alex, casey = stack.jira("support", AGENT), stack.jira("customer", CUSTOMER_ADMIN)
+    await set_faults(stack, "customer", {"serverErrors": {"rate": 1.0}})
+    reply = await add_comment(alex, sup_key, "Our margin on this deal is 40%.", internal=False)
+    await failed_once(stack, str(reply["id"]))
+    await set_faults(stack, "support", {"webhooks": {"dropRate": 1.0}})
+    made_internal = await alex.put(
+        f"/rest/api/3/issue/{sup_key}/comment/{reply['id']}",
+        json={"body": reply["body"], "properties": [INTERNAL]},
+    )
+    assert made_internal.status_code == 200, made_internal.text
+    await set_faults(stack, "customer", None)
+    await stack.settle()
+
+    found = texts(await comments(casey, acme_key))
+    assert not any("margin" in text for text in found), found
+
+
+async def test_a_retried_reply_still_public_is_copied_once(stack: Stack) -> None:
+    acme_key, sup_key = await linked_pair(stack)
+    alex, casey = stack.jira("support", AGENT), stack.jira("customer", CUSTOMER_ADMIN)
+    await set_faults(stack, "customer", {"serverErrors": {"rate": 1.0}})
+    reply = await add_comment(alex, sup_key, "The fix ships on Monday.", internal=False)
+    await failed_once(stack, str(reply["id"]))
+    await set_faults(stack, "customer", None)
+    await stack.settle()
+
+    found = texts(await comments(casey, acme_key))
+    assert len([text for text in found if "The fix ships on Monday." in text]) == 1, found
