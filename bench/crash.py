@@ -53,6 +53,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--storm-seconds", type=float, default=40.0)
     parser.add_argument("--outage-seconds", type=float, default=30.0)
     parser.add_argument("--settle-timeout", type=float, default=300.0)
+    parser.add_argument(
+        "--create-confirm-seconds",
+        type=float,
+        default=120.0,
+        help="TANDEM_CREATE_CONFIRM_SECONDS of the Tandem processes (Tandem's default)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the processes' logs")
     return parser.parse_args()
 
@@ -71,7 +77,9 @@ def _storms(choice: str) -> list[str]:
 
 async def _main(args: argparse.Namespace, directory: Path) -> list[Outcome]:
     echo = print  # noqa: T201 (a command-line report)
-    cluster: Cluster = await started_cluster(args.backend, directory, args.workers, echo)
+    cluster: Cluster = await started_cluster(
+        args.backend, directory, args.workers, echo, args.create_confirm_seconds
+    )
     outcomes = []
     try:
         if args.changes > 0:

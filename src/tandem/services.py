@@ -71,7 +71,11 @@ class Services:
             calls_per_second=settings.jira_calls_per_second,
             transport=jira_transport,
         )
-        engine = Engine(database=database, clients=clients)
+        engine = Engine(
+            database=database,
+            clients=clients,
+            create_confirm_seconds=settings.create_confirm_seconds,
+        )
         return cls(
             settings=settings,
             database=database,

@@ -45,6 +45,8 @@ from tests.reliability.workload import AGENT, CUSTOMER, Workload
 POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 30.0
+# TANDEM_CREATE_CONFIRM_SECONDS of the short runs (see Cluster).
+CI_CREATE_CONFIRM_SECONDS = 30.0
 Echo = Callable[[str], None]
 
 
@@ -150,6 +152,9 @@ class Cluster:
     directory: Path
     workers: int = 2
     reconcile_seconds: float = 6.0
+    # Shorter than Tandem's default so that a storm of 5xx settles within minutes; longer than
+    # the search-lag storm's lag, so the duplicate guard still meets a lagging search.
+    create_confirm_seconds: float = CI_CREATE_CONFIRM_SECONDS
     database: TestDatabase | None = None
     sim: Process | None = None
     serve: Process | None = None
@@ -202,6 +207,7 @@ class Cluster:
             TANDEM_ALLOWED_HOSTS=f"{LOOPBACK},localhost",
             TANDEM_RUN_WORKER="false",
             TANDEM_RECONCILE_MINUTES=str(self.reconcile_seconds / 60),
+            TANDEM_CREATE_CONFIRM_SECONDS=str(self.create_confirm_seconds),
             TANDEM_LOG_LEVEL="INFO",
             NO_PROXY=f"{LOOPBACK},localhost",
             no_proxy=f"{LOOPBACK},localhost",
@@ -591,8 +597,16 @@ def storm(name: str, *, outage_seconds: float | None = None) -> dict[str, Any]:
     return faults
 
 
-async def started_cluster(backend: str, directory: Path, workers: int, echo: Echo) -> Cluster:
-    cluster = Cluster(backend, directory, workers=workers)
+async def started_cluster(
+    backend: str,
+    directory: Path,
+    workers: int,
+    echo: Echo,
+    create_confirm_seconds: float = CI_CREATE_CONFIRM_SECONDS,
+) -> Cluster:
+    cluster = Cluster(
+        backend, directory, workers=workers, create_confirm_seconds=create_confirm_seconds
+    )
     try:
         await asyncio.to_thread(cluster.start)
         await cluster.connect(echo)

@@ -124,8 +124,8 @@ async def _users(sim_url: str, site: str) -> dict[str, dict[str, Any]]:
         }
 
 
-def tandem_settings(database_url: str, tandem_url: str, sim_url: str) -> Settings:
-    return Settings(
+def tandem_settings(database_url: str, tandem_url: str, sim_url: str, **overrides: Any) -> Settings:
+    return Settings(  # type: ignore[call-arg]
         database_url=database_url,
         base_url=tandem_url,
         secret_key=TEST_SECRET_KEY,
@@ -133,16 +133,22 @@ def tandem_settings(database_url: str, tandem_url: str, sim_url: str) -> Setting
         allowed_hosts=["127.0.0.1", "localhost"],
         run_worker=True,
         reconcile_minutes=60,
+        **overrides,
     )
 
 
 @pytest.fixture
-def servers(database_url: str) -> Iterator[tuple[str, str, Simulator]]:
+def servers(
+    database_url: str, request: pytest.FixtureRequest
+) -> Iterator[tuple[str, str, Simulator]]:
+    """The simulator and Tandem; ``@pytest.mark.tandem_settings(name=value)`` sets Tandem's."""
+    marker = request.node.get_closest_marker("tandem_settings")
+    overrides = marker.kwargs if marker else {}
     simulator = Simulator.from_scenario(retry_delays=(0.05, 0.1, 0.2, 0.5, 1.0))
     with serve(create_simulator_app(simulator)) as sim_url:
         tandem_port = free_port()
         tandem_url = f"http://127.0.0.1:{tandem_port}"
-        app = create_app(tandem_settings(database_url, tandem_url, sim_url))
+        app = create_app(tandem_settings(database_url, tandem_url, sim_url, **overrides))
         with serve(app, port=tandem_port):
             yield sim_url, tandem_url, simulator
 

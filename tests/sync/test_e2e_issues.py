@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import delete
 
 from tandem.jira import adf
-from tandem.sync import pending
 from tandem.sync.models import IssueLink
 from tandem.sync.schemas import Direction, Ref, StatusMapping
 from tests.support.e2e import Stack
@@ -136,11 +135,9 @@ async def test_a_replay_after_the_link_was_lost_finds_the_copy_instead_of_creati
     assert any(r and r.startswith("found the copy created earlier") for r in reasons)
 
 
-async def test_a_jira_outage_delays_but_loses_nothing(
-    stack: Stack, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.tandem_settings(create_confirm_seconds=3.0)
+async def test_a_jira_outage_delays_but_loses_nothing(stack: Stack) -> None:
     # A 503 may come after the write: the create waits for Jira's announcement, then searches.
-    monkeypatch.setattr(pending, "ANNOUNCE_WAIT_SECONDS", 3.0)
     await power_customer_sync(stack)
     async with httpx.AsyncClient(base_url=stack.sim_url) as control:
         fault = await control.put("/sites/support/_sim/faults", json={"outage": {"seconds": 3}})

@@ -57,7 +57,13 @@ class Claim:
 class Engine:
     """Applies events; ``comments`` handles comment events with the same machinery."""
 
-    def __init__(self, *, database: Database, clients: TenantClients) -> None:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        clients: TenantClients,
+        create_confirm_seconds: float = pending.ANNOUNCE_WAIT_SECONDS,
+    ) -> None:
         self.database = database
         self.clients = clients
         self.comments = CommentSync(
@@ -66,7 +72,9 @@ class Engine:
         self.comment_checks = CommentReconciler(
             database=database, clients=clients, comments=self.comments
         )
-        self.pending = pending.PendingCopies(database=database, clients=clients)
+        self.pending = pending.PendingCopies(
+            database=database, clients=clients, wait=create_confirm_seconds
+        )
         self._app_accounts: dict[int, str] = {}
         self._app_account_lock = asyncio.Lock()
 
@@ -205,7 +213,7 @@ class Engine:
         client = self.client(ctx.sync, ctx.target)
         found = claim.copy
         if found is None and claim.attempted_at is not None:
-            left = pending.announce_seconds_left(claim.attempted_at)
+            left = pending.announce_seconds_left(claim.attempted_at, self.pending.wait)
             if left > 0:
                 return waiting(
                     f"Jira did not confirm an earlier create of the copy of {issue.key}: "
@@ -257,7 +265,7 @@ class Engine:
             return waiting(
                 f"Jira did not confirm the create of the copy of {issue.key} ({exc}): "
                 "waiting for Jira to announce it",
-                pending.ANNOUNCE_WAIT_SECONDS,
+                self.pending.wait,
                 counts=True,
             )
 

@@ -66,7 +66,8 @@ log = logging.getLogger(__name__)
 
 ISSUE_CREATED = "jira:issue_created"
 ECHO = "change made by Tandem itself"
-# How long an unconfirmed create waits for Jira's announcement before it trusts search.
+# How long an unconfirmed create waits for Jira's announcement before it trusts search, unless
+# TANDEM_CREATE_CONFIRM_SECONDS says otherwise.
 ANNOUNCE_WAIT_SECONDS = 120.0
 # An announcement this fresh first lets the create's own answer record the copy (no call).
 ANNOUNCE_GRACE_SECONDS = 2.0
@@ -90,9 +91,9 @@ def may_have_created(exc: BaseException) -> bool:
     return not isinstance(cause, _NOT_SENT)
 
 
-def announce_seconds_left(attempted_at: datetime) -> float:
+def announce_seconds_left(attempted_at: datetime, wait: float = ANNOUNCE_WAIT_SECONDS) -> float:
     """How long an unconfirmed create attempted at ``attempted_at`` still waits."""
-    return ANNOUNCE_WAIT_SECONDS - (utcnow() - aware(attempted_at)).total_seconds()
+    return wait - (utcnow() - aware(attempted_at)).total_seconds()
 
 
 def _issue_column(side: Side) -> object:
@@ -140,12 +141,14 @@ async def under_way(session: AsyncSession, sync_id: int, side: Side) -> bool:
     return bool(await session.scalar(query))
 
 
-async def still_creating(session: AsyncSession, link: IssueLink) -> bool:
+async def still_creating(
+    session: AsyncSession, link: IssueLink, wait: float = ANNOUNCE_WAIT_SECONDS
+) -> bool:
     """Whether the create of ``link``'s copy may still record it: tried lately, or an issue
     event of its source is still open (it will try again)."""
     if link.create_attempted_at is None:
         return False
-    if announce_seconds_left(link.create_attempted_at) > 0:
+    if announce_seconds_left(link.create_attempted_at, wait) > 0:
         return True
     source = link.origin
     query = select(
@@ -188,9 +191,12 @@ class _Source:
 class PendingCopies:
     """Decides what an event of an issue without a link does while copies are being made."""
 
-    def __init__(self, *, database: Database, clients: TenantClients) -> None:
+    def __init__(
+        self, *, database: Database, clients: TenantClients, wait: float = ANNOUNCE_WAIT_SECONDS
+    ) -> None:
         self.database = database
         self.clients = clients
+        self.wait = wait
 
     async def announced(self, ctx: Context) -> Result:
         """Jira announced an issue Tandem created: bind it to the link under way it is the
@@ -254,7 +260,7 @@ class PendingCopies:
                 await session.flush()
                 await queue.join_pair(session=session, link=link)
                 return done(f"recorded {copy_key} as the copy of {original}")
-            creating = await still_creating(session, link)
+            creating = await still_creating(session, link, self.wait)
         if creating:
             return waiting(
                 f"{copy_key} is the copy of {original} being created: waiting for its link",
