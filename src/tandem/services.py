@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tandem.connect.auth import RequestVerifier
 from tandem.connect.install_keys import InstallKeys
 from tandem.connect.session import SessionTokens
+from tandem.keys import resolve_secret_key
 from tandem.settings import Settings
 from tandem.store.db import Database
-from tandem.store.secrets import SecretBox, resolve_secret_key
+from tandem.store.secrets import SecretBox
 from tandem.sync import queue
 from tandem.sync import service as syncs
 from tandem.sync.engine import Engine
