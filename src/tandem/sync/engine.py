@@ -19,6 +19,7 @@ from sqlalchemy import delete
 
 from tandem.jira.client import JiraClient
 from tandem.jira.errors import JiraBadRequest, JiraError, JiraPermissionError
+from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import CreatedIssue
 from tandem.jira.webhooks import WebhookEvent
 from tandem.store.db import Database
@@ -37,7 +38,6 @@ from tandem.sync.models import (
     Synchronization,
     SyncState,
 )
-from tandem.tenants.clients import TenantClients
 from tandem.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class Claim:
 class Engine:
     """Applies events; ``comments`` handles comment events with the same machinery."""
 
-    def __init__(self, *, database: Database, clients: TenantClients) -> None:
+    def __init__(self, *, database: Database, clients: ClientPool[Tenant]) -> None:
         self.database = database
         self.clients = clients
         self.comments = CommentSync(
