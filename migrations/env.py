@@ -7,7 +7,7 @@ from sqlalchemy import engine_from_config, pool
 
 from tandem.settings import Settings
 from tandem.store.db import sync_url
-from tandem.store.models import metadata
+from tandem.tables import metadata
 
 config = context.config
 if not config.get_main_option("sqlalchemy.url"):

@@ -17,7 +17,7 @@ from tandem.app import create_app
 from tandem.settings import Settings
 from tandem.store import migrate
 from tandem.store.db import Database, sync_url
-from tandem.store.models import metadata
+from tandem.tables import metadata
 from tests.support.connect import JiraSite, KeyServer, RsaKey
 from tests.support.servers import serve
 

@@ -17,17 +17,19 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.connect.auth import RequestVerifier
+from tandem.connect.clientauth import tenant_clients
 from tandem.connect.install_keys import InstallKeys
 from tandem.connect.session import SessionTokens
+from tandem.jira.pool import ClientPool
+from tandem.keys import resolve_secret_key
 from tandem.settings import Settings
 from tandem.store.db import Database
-from tandem.store.secrets import SecretBox, resolve_secret_key
+from tandem.store.secrets import SecretBox
 from tandem.sync import queue
 from tandem.sync import service as syncs
 from tandem.sync.engine import Engine
 from tandem.sync.runs import Runner
 from tandem.sync.worker import Worker
-from tandem.tenants.clients import TenantClients
 from tandem.tenants.models import Tenant, TenantState
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ class Services:
     box: SecretBox
     http: httpx.AsyncClient
     verifier: RequestVerifier
-    clients: TenantClients
+    clients: ClientPool[Tenant]
     worker: Worker
     sessions: SessionTokens
     runner: Runner
@@ -65,7 +67,7 @@ class Services:
             install_keys=InstallKeys(settings.install_keys_url, http),
             box=box,
         )
-        clients = TenantClients(
+        clients = tenant_clients(
             app_key=settings.app_key,
             box=box,
             calls_per_second=settings.jira_calls_per_second,

@@ -12,7 +12,8 @@ import pytest
 import respx
 from atlassian_jwt.url_utils import hash_url
 
-from tandem.jira import ApiTokenAuth, ConnectJwtAuth, JiraClient, JiraError
+from tandem.connect.clientauth import ConnectJwtAuth
+from tandem.jira import ApiTokenAuth, JiraClient, JiraError
 from tandem.jira.errors import JiraNotFound, safe_url
 from tests.jira.conftest import API_TOKEN, FakeClock, make_client
 

@@ -19,9 +19,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
 
+from tandem.connect.clientauth import ConnectJwtAuth
 from tandem.jira import (
     ApiTokenAuth,
-    ConnectJwtAuth,
     JiraAuthError,
     JiraBadRequest,
     JiraClient,

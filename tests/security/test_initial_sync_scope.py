@@ -8,13 +8,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tandem.connect.clientauth import tenant_clients
 from tandem.jira.schemas import Issue
 from tandem.store.secrets import SecretBox
 from tandem.sync import service as syncs
 from tandem.sync.bulk import ISSUE_UPDATED, queue_issue_event
 from tandem.sync.models import ConfigKind, Event, EventStatus, RunKind, Side, Synchronization
 from tandem.sync.runs import Runner
-from tandem.tenants.clients import TenantClients
 from tests.conftest import TEST_SECRET_KEY
 from tests.security.conftest import CASEY, CHRIS, SAM
 from tests.support.e2e import Stack
@@ -121,7 +121,7 @@ async def test_a_search_result_from_another_project_is_never_copied(stack: Stack
     sync = await _sync(stack, sync_id)
     found = await _issues(stack, "project in (PRIV, ACME) ORDER BY created ASC")
     assert len(found) == 4
-    clients = TenantClients(app_key="io.tandem.issue-sync", box=SecretBox(TEST_SECRET_KEY))
+    clients = tenant_clients(app_key="io.tandem.issue-sync", box=SecretBox(TEST_SECRET_KEY))
     runner = Runner(database=stack.database, clients=clients)
     try:
         async with stack.database.transaction() as session:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tandem.connect.clientauth import tenant_clients
 from tandem.jira import adf
 from tandem.store.secrets import SecretBox
 from tandem.sync.runs import Runner
-from tandem.tenants.clients import TenantClients
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.e2e import Stack
 from tests.sync.scenario import (
@@ -195,7 +195,7 @@ async def test_reconciliation_finds_changes_whose_webhooks_were_lost(stack: Stac
     await stack.settle()
     assert await project_issues(stack.jira("support", AGENT), "SUP") == []
 
-    clients = TenantClients(app_key="io.tandem.issue-sync", box=SecretBox(TEST_SECRET_KEY))
+    clients = tenant_clients(app_key="io.tandem.issue-sync", box=SecretBox(TEST_SECRET_KEY))
     try:
         assert await Runner(database=stack.database, clients=clients).reconcile_all() == 1
     finally:

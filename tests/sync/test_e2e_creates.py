@@ -13,6 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from tandem.connect.clientauth import tenant_clients
 from tandem.jira import adf
 from tandem.settings import Settings
 from tandem.simulator.models import Issue
@@ -21,7 +22,6 @@ from tandem.sync import linkprop, queue
 from tandem.sync.engine import Engine
 from tandem.sync.models import Event, IssueLink
 from tandem.sync.worker import Worker
-from tandem.tenants.clients import TenantClients
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.e2e import Stack
 from tests.sync.scenario import (
@@ -51,7 +51,7 @@ def short_retries(monkeypatch: pytest.MonkeyPatch) -> None:
 @asynccontextmanager
 async def another_worker(stack: Stack) -> AsyncIterator[None]:
     """A second worker on the same queue, as a separate ``tandem worker`` would be."""
-    clients = TenantClients(app_key=Settings().app_key, box=SecretBox(TEST_SECRET_KEY))
+    clients = tenant_clients(app_key=Settings().app_key, box=SecretBox(TEST_SECRET_KEY))
     engine = Engine(database=stack.database, clients=clients)
     worker = Worker(database=stack.database, engine=engine, poll_seconds=0.05)
     task = asyncio.create_task(worker.run())

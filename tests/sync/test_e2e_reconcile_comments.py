@@ -8,10 +8,10 @@ from typing import Any
 import httpx
 import pytest
 
+from tandem.connect.clientauth import tenant_clients
 from tandem.jira import adf
 from tandem.store.secrets import SecretBox
 from tandem.sync.runs import Runner
-from tandem.tenants.clients import TenantClients
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.e2e import Stack
 from tests.sync.scenario import (
@@ -48,7 +48,7 @@ async def deliver_webhooks(stack: Stack, *sites: str) -> None:
 
 
 async def reconcile(stack: Stack) -> None:
-    clients = TenantClients(app_key="io.tandem.issue-sync", box=SecretBox(TEST_SECRET_KEY))
+    clients = tenant_clients(app_key="io.tandem.issue-sync", box=SecretBox(TEST_SECRET_KEY))
     try:
         assert await Runner(database=stack.database, clients=clients).reconcile_all() == 1
     finally:

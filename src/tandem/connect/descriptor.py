@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tandem.settings import Settings
+from tandem.sync import linkprop
 from tandem.sync.eventtypes import JIRA_WEBHOOKS
 
 LIFECYCLE_EVENTS = ("installed", "uninstalled", "enabled", "disabled")
@@ -14,7 +15,7 @@ ADMIN_PAGE_KEY = "issue-synchronization"
 ADMIN_PAGE_PATH = "/ui/project"
 # Written on both issues of a link; `peers` lists "<synchronization id>:<peer issue id>" so that a
 # JQL search finds an issue already created for a source issue even if our database lost it.
-ISSUE_LINK_PROPERTY = "tandem-link"
+ISSUE_LINK_PROPERTY = linkprop.KEY
 ISSUE_LINK_ALIAS = "tandemPeer"
 
 # READ: projects, issue types, fields, request types, issues and comments to synchronize.

@@ -1,8 +1,11 @@
-"""The Jira REST client Tandem uses for every site, its models, errors and ADF helpers."""
+"""The Jira REST client Tandem uses for every site, its models, errors and ADF helpers.
+
+It knows nothing of Connect, tenants or synchronizations: a site's auth is passed in.
+"""
 
 from __future__ import annotations
 
-from tandem.jira.auth import ApiTokenAuth, ConnectJwtAuth
+from tandem.jira.auth import ApiTokenAuth
 from tandem.jira.client import JiraClient, NewIssue
 from tandem.jira.errors import (
     JiraAuthError,
@@ -21,7 +24,6 @@ __all__ = [
     "ApiTokenAuth",
     "BucketLimit",
     "ClientStats",
-    "ConnectJwtAuth",
     "JiraAuthError",
     "JiraBadRequest",
     "JiraClient",

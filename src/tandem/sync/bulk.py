@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.jira.client import JiraClient, NewIssue
+from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import CreatedIssue, Issue
 from tandem.store.db import Database
 from tandem.sync import linkprop, mapping, pending, queue
@@ -28,7 +29,7 @@ from tandem.sync.eventtypes import INITIAL_COMMENTS, ISSUE_UPDATED
 from tandem.sync.models import IssueLink, Side, Synchronization
 from tandem.sync.schemas import SyncConfig
 from tandem.sync.scope import in_scope
-from tandem.tenants.clients import TenantClients
+from tandem.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ async def queue_issue_event(
 
 
 class BulkCopier:
-    def __init__(self, *, database: Database, clients: TenantClients) -> None:
+    def __init__(self, *, database: Database, clients: ClientPool[Tenant]) -> None:
         self.database = database
         self.clients = clients
 

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import Comment, Issue
 from tandem.store.db import Database
 from tandem.sync import queue
@@ -31,7 +32,7 @@ from tandem.sync.models import (
     Synchronization,
 )
 from tandem.sync.schemas import SyncConfig
-from tandem.tenants.clients import TenantClients
+from tandem.tenants.models import Tenant
 
 BATCH_SIZE = 50
 JQL_TIME = "%Y-%m-%d %H:%M"
@@ -51,7 +52,7 @@ def _payload(link: IssueLink) -> dict[str, object]:
 class CommentChecks:
     """Finds the linked pairs a reconciliation window touched and queues their checks."""
 
-    def __init__(self, *, database: Database, clients: TenantClients) -> None:
+    def __init__(self, *, database: Database, clients: ClientPool[Tenant]) -> None:
         self.database = database
         self.clients = clients
 
@@ -123,7 +124,7 @@ def _as_source(ctx: Context, side: Side) -> Context:
 class CommentReconciler:
     """Applies a ``tandem:reconcile_comments`` event."""
 
-    def __init__(self, *, database: Database, clients: TenantClients, comments: CommentSync):
+    def __init__(self, *, database: Database, clients: ClientPool[Tenant], comments: CommentSync):
         self.database = database
         self.clients = clients
         self.comments = comments

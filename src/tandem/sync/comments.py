@@ -18,6 +18,7 @@ from sqlalchemy import select
 from tandem.jira import adf
 from tandem.jira.client import JiraClient
 from tandem.jira.errors import JiraNotFound
+from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import SD_PUBLIC_COMMENT, Comment
 from tandem.store.base import utcnow
 from tandem.store.db import Database
@@ -26,7 +27,6 @@ from tandem.sync.context import Context, Result, done, skipped
 from tandem.sync.eventtypes import COMMENT_DELETED
 from tandem.sync.mapping import MAX_TEXT, capped_document, value_hash
 from tandem.sync.models import CommentLink, IssueLink, Side, Synchronization
-from tandem.tenants.clients import TenantClients
 from tandem.tenants.models import Tenant
 
 SERVICE_DESK = "service_desk"
@@ -70,7 +70,7 @@ class CommentSync:
         self,
         *,
         database: Database,
-        clients: TenantClients,
+        clients: ClientPool[Tenant],
         app_account: Callable[[Tenant], Awaitable[str]],
     ) -> None:
         self.database = database

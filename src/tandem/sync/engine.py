@@ -19,6 +19,7 @@ from sqlalchemy import delete
 
 from tandem.jira.client import JiraClient
 from tandem.jira.errors import JiraBadRequest, JiraError, JiraPermissionError
+from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import CreatedIssue
 from tandem.jira.webhooks import WebhookEvent
 from tandem.store.db import Database
@@ -37,7 +38,6 @@ from tandem.sync.models import (
     Synchronization,
     SyncState,
 )
-from tandem.tenants.clients import TenantClients
 from tandem.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class Engine:
         self,
         *,
         database: Database,
-        clients: TenantClients,
+        clients: ClientPool[Tenant],
         create_confirm_seconds: float = pending.ANNOUNCE_WAIT_SECONDS,
     ) -> None:
         self.database = database

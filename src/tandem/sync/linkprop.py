@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tandem.connect.descriptor import ISSUE_LINK_PROPERTY
 from tandem.sync.models import Side, Synchronization
 
-KEY = ISSUE_LINK_PROPERTY
+KEY = "tandem-link"
 
 
 def peer_tag(sync: Synchronization, source: Side, issue_id: str) -> str:

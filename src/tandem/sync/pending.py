@@ -54,13 +54,14 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.jira.errors import JiraError, JiraNotFound, JiraUnavailable
+from tandem.jira.pool import ClientPool
 from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync import linkprop, queue
 from tandem.sync.context import Context, Result, done, find_link, skipped, waiting
 from tandem.sync.failures import SyncFailure
 from tandem.sync.models import Event, EventStatus, IssueLink, Side
-from tandem.tenants.clients import TenantClients
+from tandem.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +193,11 @@ class PendingCopies:
     """Decides what an event of an issue without a link does while copies are being made."""
 
     def __init__(
-        self, *, database: Database, clients: TenantClients, wait: float = ANNOUNCE_WAIT_SECONDS
+        self,
+        *,
+        database: Database,
+        clients: ClientPool[Tenant],
+        wait: float = ANNOUNCE_WAIT_SECONDS,
     ) -> None:
         self.database = database
         self.clients = clients

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.jira.client import JiraClient
+from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import Issue
 from tandem.store.base import utcnow
 from tandem.store.db import Database
@@ -22,7 +23,7 @@ from tandem.sync.jql import restrict
 from tandem.sync.models import ConfigKind, Event, RunKind, Side, Synchronization, SyncRun
 from tandem.sync.schemas import SyncConfig
 from tandem.sync.scope import in_scope
-from tandem.tenants.clients import TenantClients
+from tandem.tenants.models import Tenant
 
 ISSUE_FIELDS = ("summary", "description", "issuetype", "project", "status", "updated")
 # JQL search in Jira Cloud is eventually consistent: look back further than the last pass.
@@ -50,7 +51,7 @@ def _fields(config: SyncConfig, side: Side) -> list[str]:
 
 
 class Runner:
-    def __init__(self, *, database: Database, clients: TenantClients) -> None:
+    def __init__(self, *, database: Database, clients: ClientPool[Tenant]) -> None:
         self.database = database
         self.clients = clients
         self.bulk = BulkCopier(database=database, clients=clients)

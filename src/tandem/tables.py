@@ -1,4 +1,7 @@
-"""Every table, imported in one place so that Alembic and tests see the whole schema."""
+"""Every table, imported in one place so that Alembic and tests see the whole schema.
+
+It sits above the domains: the store knows only ``Base``, each domain declares its own tables.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,176 @@
+"""The allowed import directions (docs/ARCHITECTURE.md), checked on the source with ``ast``.
+
+Every ``import`` counts, wherever it is (inside a function or ``if TYPE_CHECKING`` too). A
+known exception is listed in ``EXCEPTIONS`` with its reason; one that is no longer needed fails
+the check too, so the list only shrinks.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+HTTP = ("fastapi", "starlette", "tandem.web", "tandem.connect")
+WIRING = ("tandem.app", "tandem.services", "tandem.deps", "tandem.cli", "tandem.demo")
+DOMAIN = ("tandem.sync", "tandem.tenants", "tandem.web", "tandem.connect", "tandem.jira")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Modules under ``importers`` (but not ``exempt``) import nothing under ``forbidden``
+    (except what is under ``unless``)."""
+
+    name: str
+    importers: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+    exempt: tuple[str, ...] = ()
+
+    def applies_to(self, module: str) -> bool:
+        return _under(module, self.importers) and not _under(module, self.exempt)
+
+    def forbids(self, imported: str) -> bool:
+        return _under(imported, self.forbidden) and not _under(imported, self.unless)
+
+
+RULES = (
+    Rule(
+        "the simulator imports nothing of Tandem",
+        ("tandem.simulator",),
+        ("tandem",),
+        unless=("tandem.simulator",),
+    ),
+    Rule(
+        "the Jira client knows no engine, door, tenant or store",
+        ("tandem.jira",),
+        ("tandem.sync", "tandem.tenants", "tandem.store", "tandem.settings", *HTTP, *WIRING),
+    ),
+    Rule(
+        "the store knows no domain and no settings",
+        ("tandem.store",),
+        (*DOMAIN, "tandem.settings", *WIRING),
+    ),
+    Rule(
+        "tenants know no engine and no HTTP", ("tandem.tenants",), ("tandem.sync", *HTTP, *WIRING)
+    ),
+    Rule("the engine knows no HTTP and no wiring", ("tandem.sync",), (*HTTP, *WIRING)),
+    Rule(
+        "only the CLI starts the demo",
+        ("tandem",),
+        ("tandem.demo",),
+        exempt=("tandem.cli", "tandem.demo"),
+    ),
+)
+
+# (importing module, imported prefix): allowed for now, each with the reason it still exists.
+EXCEPTIONS = {
+    # The JSON API still lives inside sync; it moves to the HTTP doors with the use-case layer.
+    ("tandem.sync.views", "fastapi"),
+    ("tandem.sync.views", "tandem.deps"),
+    ("tandem.sync.views", "tandem.services"),
+    ("tandem.sync.flows", "tandem.deps"),
+    ("tandem.sync.flows", "tandem.services"),
+    # The standalone worker entry point builds Services; it moves to the composition root.
+    ("tandem.sync.configfile", "tandem.services"),
+}
+
+
+def _under(module: str, prefixes: tuple[str, ...]) -> bool:
+    return any(module == prefix or module.startswith(prefix + ".") for prefix in prefixes)
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(source: str, module: str, *, is_package: bool = False) -> Iterator[str]:
+    """Every module ``source`` imports, with ``from a import b`` read as ``a.b`` as well."""
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            yield base
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+
+
+def violations(source: str, module: str, *, is_package: bool = False) -> set[tuple[str, str]]:
+    """(module, forbidden prefix) for each forbidden import of ``source``."""
+    found: set[tuple[str, str]] = set()
+    for imported in imports_of(source, module, is_package=is_package):
+        for rule in RULES:
+            if rule.applies_to(module) and rule.forbids(imported):
+                found.add((module, _prefix(imported, rule)))
+    return found
+
+
+def _prefix(imported: str, rule: Rule) -> str:
+    """The rule's forbidden prefix that ``imported`` falls under (the longest)."""
+    return max((p for p in rule.forbidden if _under(imported, (p,))), key=len)
+
+
+def all_violations() -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for path in sorted((SRC / "tandem").rglob("*.py")):
+        module = module_name(path)
+        found |= violations(path.read_text(), module, is_package=path.name == "__init__.py")
+    return found
+
+
+def test_no_module_imports_against_the_allowed_directions() -> None:
+    unexpected = sorted(all_violations() - EXCEPTIONS)
+    assert unexpected == [], "forbidden imports (see docs/ARCHITECTURE.md):\n" + "\n".join(
+        f"  {module} imports {target}" for module, target in unexpected
+    )
+
+
+def test_every_listed_exception_is_still_needed() -> None:
+    stale = sorted(EXCEPTIONS - all_violations())
+    assert stale == [], f"exceptions no longer needed, remove them: {stale}"
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "expected"),
+    [
+        ("tandem.simulator.site", "from tandem.jira import adf", ("tandem",)),
+        ("tandem.jira.transport", "import tandem.sync.engine", ("tandem.sync",)),
+        ("tandem.jira.client", "from tandem.connect import jwt", ("tandem.connect",)),
+        ("tandem.store.models", "from tandem.tenants.models import Tenant", ("tandem.tenants",)),
+        ("tandem.store.secrets", "from tandem.settings import Settings", ("tandem.settings",)),
+        ("tandem.sync.worker", "from starlette.requests import Request", ("starlette",)),
+        ("tandem.sync.engine", "from ..web import render", ("tandem.web",)),
+        ("tandem.web.ui", "from tandem import demo", ("tandem.demo",)),
+        (
+            "tandem.tenants.service",
+            "def f():\n    from tandem.sync import service",
+            ("tandem.sync",),
+        ),
+    ],
+)
+def test_a_forbidden_import_is_found(module: str, source: str, expected: tuple[str, ...]) -> None:
+    assert {target for _, target in violations(source, module)} == set(expected)
+
+
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        ("tandem.simulator.site", "from tandem.simulator import clock"),
+        ("tandem.sync.engine", "from tandem.jira.client import JiraClient"),
+        ("tandem.cli", "from tandem.demo.run import run"),
+        ("tandem.connect.clientauth", "from tandem.jira.pool import ClientPool"),
+        ("tandem.web.webhooks", "from fastapi import Request"),
+    ],
+)
+def test_an_allowed_import_passes(module: str, source: str) -> None:
+    assert violations(source, module) == set()
