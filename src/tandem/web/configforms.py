@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tandem.sync import fieldtypes
+from tandem.sync import fieldtypes, sections
 from tandem.sync.metadata import FieldInfo, ProjectMeta
 from tandem.sync.models import Side
 from tandem.sync.schemas import (
@@ -30,7 +30,6 @@ DIRECTION_LABELS = {
     Direction.SECOND_TO_FIRST: "Second to First",
     Direction.BOTH: "Both directions",
 }
-SECTIONS = ("issue_types", "defaults", "fields", "statuses")
 
 
 class FormError(Exception):
@@ -97,7 +96,7 @@ def item_id(item: BaseModel) -> str:
 def remove(config: SyncConfig, section: str, item: str) -> SyncConfig:
     """``config`` without the item of a list section (issue_types, defaults, ...) whose
     ``item_id`` is ``item``."""
-    if section not in SECTIONS:
+    if sections.listed(section) is None:
         raise FormError({"form": f"Unknown section {section!r}."})
     items = list(getattr(config, section))
     kept = [each for each in items if item_id(each) != item]
