@@ -10,7 +10,7 @@ from tandem.deps import Caller
 from tandem.jira.errors import JiraNotFound
 from tandem.jira.schemas import Project
 from tandem.services import Services
-from tandem.sync import metadata, queue
+from tandem.sync import metadata, queue, sections
 from tandem.sync import service as syncs
 from tandem.sync.jql import JqlRefused
 from tandem.sync.jql import check as check_jql
@@ -132,7 +132,7 @@ async def publish(services: Services, caller: Caller, sync: Synchronization) -> 
         assert attached is not None
         revision = await syncs.publish(session=session, sync=attached, account_id=caller.account_id)
         return PublishOut(
-            published=True, revision=revision, changes=syncs.describe_changes(before, draft)
+            published=True, revision=revision, changes=sections.describe_changes(before, draft)
         )
 
 

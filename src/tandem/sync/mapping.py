@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from tandem.jira import adf
 from tandem.jira.schemas import Issue
+from tandem.sync.fieldtypes import Shape, shape_of
 from tandem.sync.models import Side
 from tandem.sync.schemas import FieldMapping, SyncConfig
 
-DESCRIPTION = "description"
 SUMMARY = "summary"
 MAX_SUMMARY = 255
 MAX_TEXT = 32_767
@@ -109,20 +110,26 @@ def _capped_text(field_id: str, value: str) -> str:
     return value[: limit - len(CUT_MARK)] + CUT_MARK
 
 
+def _references(field_id: str, value: list[Any]) -> list[Any]:
+    return [_reference(v) if isinstance(v, dict) else v for v in value]
+
+
+# One writer per shape of value (``tandem.sync.fieldtypes``): field id, value read -> written.
+WRITERS: dict[Shape, Callable[[str, Any], Any]] = {
+    Shape.DOCUMENT: lambda _, value: capped_document(adf.ensure_doc(value)),
+    Shape.TEXT: _capped_text,
+    Shape.REFERENCE: lambda _, value: _reference(value),
+    Shape.LIST: _references,
+    Shape.PLAIN: lambda _, value: value,
+}
+
+
 def write_value(field_id: str, value: Any) -> Any:
     """A value as read from one issue, in the shape Jira accepts when writing another
     (over-long text cut to Jira's limits, see the module's docstring)."""
     if value is None:
         return None
-    if field_id == DESCRIPTION or adf.is_doc(value):
-        return capped_document(adf.ensure_doc(value))
-    if isinstance(value, str):
-        return _capped_text(field_id, value)
-    if isinstance(value, dict):
-        return _reference(value)
-    if isinstance(value, list):
-        return [_reference(v) if isinstance(v, dict) else v for v in value]
-    return value
+    return WRITERS[shape_of(field_id, value)](field_id, value)
 
 
 def mapping_key(mapping: FieldMapping) -> str:

@@ -10,13 +10,12 @@ from pydantic import BaseModel
 
 from tandem.jira.client import JiraClient
 from tandem.jira.schemas import IssueTypeStatuses
+from tandem.sync import fieldtypes
 from tandem.sync.models import Side
 from tandem.sync.schemas import Direction, FieldMapping, Problem, Ref, SyncConfig
 
 REQUEST_TYPE_SCHEMA = "com.atlassian.servicedesk:vp-origin"
 SERVICE_DESK = "service_desk"
-# Fields Tandem knows how to carry, by schema type.
-SYNCABLE_TYPES = frozenset({"string", "date", "datetime", "number", "priority", "option", "array"})
 SYSTEM_FIELDS = ("summary", "description", "priority", "labels", "duedate")
 # Set by Jira itself, or carried another way (status by transitions, type by the mappings).
 NOT_MAPPABLE = frozenset(
@@ -51,7 +50,7 @@ class FieldInfo(BaseModel):
         return Ref(id=self.id, name=self.name)
 
     def compatible(self, other: FieldInfo) -> bool:
-        return (self.type, self.items) == (other.type, other.items)
+        return fieldtypes.compatible(self, other)
 
 
 class RequestTypeInfo(BaseModel):
@@ -240,7 +239,7 @@ def suggestions(first: ProjectMeta, second: ProjectMeta) -> list[FieldMapping]:
     by_name = {f.name.casefold(): f for f in second.fields}
     for left in first.fields:
         right = second.field(left.id) or by_name.get(left.name.casefold())
-        if right is None or not left.compatible(right) or left.type not in SYNCABLE_TYPES:
+        if right is None or not left.compatible(right) or not fieldtypes.syncable(left.type):
             continue
         if left.custom == REQUEST_TYPE_SCHEMA or not _mappable(left) or not _mappable(right):
             continue

@@ -5,7 +5,6 @@ The caller owns the transaction; these functions add and flush.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select, update
@@ -326,14 +325,3 @@ async def audit_log(
         .limit(limit)
     )
     return list((await session.scalars(query)).all())
-
-
-def describe_changes(before: SyncConfig | None, after: SyncConfig) -> list[str]:
-    """What publishing ``after`` changes, section by section, for people to read."""
-    old = (before or SyncConfig()).model_dump(mode="json")
-    new = after.model_dump(mode="json")
-    changes = []
-    for section in ("issue_types", "defaults", "fields", "statuses", "comments"):
-        if json.dumps(old[section], sort_keys=True) != json.dumps(new[section], sort_keys=True):
-            changes.append(section.replace("_", " "))
-    return changes

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from tandem.sync import fieldtypes, sections
 from tandem.sync.metadata import FieldInfo, ProjectMeta
 from tandem.sync.models import Side
 from tandem.sync.schemas import (
@@ -30,7 +30,6 @@ DIRECTION_LABELS = {
     Direction.SECOND_TO_FIRST: "Second to First",
     Direction.BOTH: "Both directions",
 }
-SECTIONS = ("issue_types", "defaults", "fields", "statuses")
 
 
 class FormError(Exception):
@@ -97,7 +96,7 @@ def item_id(item: BaseModel) -> str:
 def remove(config: SyncConfig, section: str, item: str) -> SyncConfig:
     """``config`` without the item of a list section (issue_types, defaults, ...) whose
     ``item_id`` is ``item``."""
-    if section not in SECTIONS:
+    if sections.listed(section) is None:
         raise FormError({"form": f"Unknown section {section!r}."})
     items = list(getattr(config, section))
     kept = [each for each in items if item_id(each) != item]
@@ -108,27 +107,13 @@ def remove(config: SyncConfig, section: str, item: str) -> SyncConfig:
 
 def field_value(info: FieldInfo, text: str) -> Any:
     """A default value typed for ``info``, as Jira takes it when creating an issue."""
-    converters: dict[str, Callable[[str], Any]] = {
-        "string": str,
-        "date": str,
-        "datetime": str,
-        "number": _number,
-        "option": lambda v: {"value": v},
-        "priority": lambda v: {"name": v},
-        "array": lambda v: [part.strip() for part in v.split(",") if part.strip()],
-    }
-    converter = converters.get(info.type)
-    if converter is None:
+    parse = fieldtypes.default_parser(info.type)
+    if parse is None:
         raise FormError({"field": f"Tandem cannot set default values of {info.name} yet."})
-    return converter(text)
-
-
-def _number(text: str) -> float | int:
     try:
-        number = float(text)
-    except ValueError:
-        raise FormError({"value": f"{text!r} is not a number."}) from None
-    return int(number) if number.is_integer() else number
+        return parse(text)
+    except fieldtypes.NotAValue as exc:
+        raise FormError({"value": str(exc)}) from None
 
 
 def default_values(

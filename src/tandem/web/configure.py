@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from tandem.sync import flows, metadata
+from tandem.sync import flows, metadata, sections
 from tandem.sync import service as syncs
 from tandem.sync.metadata import ProjectMeta
 from tandem.sync.models import ConfigKind, Side, Synchronization
@@ -23,30 +23,9 @@ from tandem.web.errors import PageRoute
 from tandem.web.listing import STATE_LABELS
 from tandem.web.page import Page, PageDep
 from tandem.web.render import render
+from tandem.web.tabs import FIRST, TABS, slug, tab_of
 
 router = APIRouter(route_class=PageRoute)
-
-TABS = {
-    "issue-types": "Issue Type Mappings",
-    "defaults": "Fields - Default Values",
-    "fields": "Field Mappings",
-    "comments": "Comments",
-    "statuses": "Status Mapping",
-}
-
-
-SECTION_TABS = {
-    "issue_types": "issue-types",
-    "defaults": "defaults",
-    "fields": "fields",
-    "comments": "comments",
-    "statuses": "statuses",
-}
-
-
-def tab_of(path: str) -> str:
-    """The tab where the item a problem is about (``defaults.2.value``) is edited."""
-    return SECTION_TABS.get(path.split(".", 1)[0], "issue-types")
 
 
 @dataclass(frozen=True)
@@ -120,13 +99,14 @@ def render_config(
 
 
 def tab_name(tab: str) -> str:
+    """``tab`` if there is a tab of that name (a 404 if not)."""
     if tab not in TABS:
         raise SyncError(f"there is no configuration tab {tab!r}", 404)
     return tab
 
 
 @router.get("/ui/syncs/{sync_id:int}/configure", response_class=HTMLResponse)
-async def configure(sync_id: int, page: PageDep, tab: str = "issue-types") -> HTMLResponse:
+async def configure(sync_id: int, page: PageDep, tab: str = FIRST.slug) -> HTMLResponse:
     config = await configuring(page, sync_id)
     return render_config(page, config, "configure.html", {"tab": tab_name(tab)})
 
@@ -149,7 +129,7 @@ def issue_type_form(
 ) -> HTMLResponse:
     source = Side.SECOND if way is Direction.SECOND_TO_FIRST else Side.FIRST
     context = {
-        "tab": "issue-types",
+        "tab": slug(sections.ISSUE_TYPES),
         "way": way,
         "source": config.meta[source],
         "target": config.meta[source.other],
@@ -180,7 +160,7 @@ def default_form(
     project = config.meta[side]
     info = project.field(field_id) if field_id else None
     context = {
-        "tab": "defaults",
+        "tab": slug(sections.DEFAULTS),
         "side": side,
         "project": project,
         "info": info,
@@ -205,7 +185,7 @@ def suggestions_form(
     status: int = 200,
 ) -> HTMLResponse:
     context = {
-        "tab": "fields",
+        "tab": slug(sections.FIELDS),
         "suggestions": config.suggestions(),
         "values": values,
         "errors": errors,

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
+from tandem.sync import sections
 from tandem.sync import service as syncs
 from tandem.sync.metadata import ProjectMeta
 from tandem.sync.models import Side
 from tandem.sync.schemas import SyncConfig
+from tandem.sync.sections import Section
 from tandem.web import configforms as forms
 from tandem.web.configforms import FormError
 from tandem.web.configure import (
@@ -24,6 +28,7 @@ from tandem.web.configure import (
 from tandem.web.errors import PageRoute
 from tandem.web.page import FormPageDep, Page
 from tandem.web.render import redirect
+from tandem.web.tabs import FIRST, TABS, slug
 
 router = APIRouter(route_class=PageRoute)
 PREFIX = "/ui/syncs/{sync_id:int}/draft"
@@ -74,7 +79,6 @@ def values_of(form: FormData) -> dict[str, object]:
     return found
 
 
-@router.post(PREFIX + "/issue-types", response_class=HTMLResponse)
 async def add_issue_type_mapping(sync_id: int, page: FormPageDep) -> Response:
     config = await editing(page, sync_id)
     form = await page.request.form()
@@ -89,10 +93,9 @@ async def add_issue_type_mapping(sync_id: int, page: FormPageDep) -> Response:
         new = forms.add_issue_type_mapping(config.draft, mapping)
     except FormError as exc:
         return issue_type_form(page, config, way, values_of(form), exc.errors, 400)
-    return await save(page, config, new, "issue-types")
+    return await save(page, config, new, slug(sections.ISSUE_TYPES))
 
 
-@router.post(PREFIX + "/defaults", response_class=HTMLResponse)
 async def add_defaults(sync_id: int, page: FormPageDep) -> Response:
     config = await editing(page, sync_id)
     form = await page.request.form()
@@ -109,7 +112,7 @@ async def add_defaults(sync_id: int, page: FormPageDep) -> Response:
         new = forms.add_defaults(config.draft, forms.default_values(project, side, info, typed))
     except FormError as exc:
         return default_form(page, config, side, info.id, values_of(form), exc.errors, 400)
-    return await save(page, config, new, "defaults")
+    return await save(page, config, new, slug(sections.DEFAULTS))
 
 
 @router.post(PREFIX + "/suggestions", response_class=HTMLResponse)
@@ -121,10 +124,10 @@ async def add_suggestions(sync_id: int, page: FormPageDep) -> Response:
         chosen = forms.chosen_suggestions(config.suggestions(), texts(form, "suggestions"), way)
     except FormError as exc:
         return suggestions_form(page, config, values_of(form), exc.errors, 400)
-    return await save(page, config, forms.add_field_mappings(config.draft, chosen), "fields")
+    new = forms.add_field_mappings(config.draft, chosen)
+    return await save(page, config, new, slug(sections.FIELDS))
 
 
-@router.post(PREFIX + "/fields", response_class=HTMLResponse)
 async def add_field_mapping(sync_id: int, page: FormPageDep) -> Response:
     config = await editing(page, sync_id)
     form = await page.request.form()
@@ -134,11 +137,11 @@ async def add_field_mapping(sync_id: int, page: FormPageDep) -> Response:
             way, text(form, "first_field"), text(form, "second_field"), *_metas(config)
         )
     except FormError as exc:
-        return _tab(page, config, "fields", form, exc)
-    return await save(page, config, forms.add_field_mappings(config.draft, [mapping]), "fields")
+        return _tab(page, config, slug(sections.FIELDS), form, exc)
+    new = forms.add_field_mappings(config.draft, [mapping])
+    return await save(page, config, new, slug(sections.FIELDS))
 
 
-@router.post(PREFIX + "/comments", response_class=HTMLResponse)
 async def save_comments(sync_id: int, page: FormPageDep) -> Response:
     config = await editing(page, sync_id)
     form = await page.request.form()
@@ -152,7 +155,7 @@ async def save_comments(sync_id: int, page: FormPageDep) -> Response:
             for key in ("first_to_second", "second_to_first")
         }
     except FormError as exc:
-        return _tab(page, config, "comments", form, exc)
+        return _tab(page, config, slug(sections.COMMENTS), form, exc)
     comments = config.draft.comments.model_copy(
         update={
             "enabled": bool(text(form, "enabled")),
@@ -161,10 +164,9 @@ async def save_comments(sync_id: int, page: FormPageDep) -> Response:
         }
     )
     new = config.draft.model_copy(update={"comments": comments})
-    return await save(page, config, new, "comments")
+    return await save(page, config, new, slug(sections.COMMENTS))
 
 
-@router.post(PREFIX + "/statuses", response_class=HTMLResponse)
 async def add_status_mapping(sync_id: int, page: FormPageDep) -> Response:
     config = await editing(page, sync_id)
     form = await page.request.form()
@@ -176,16 +178,16 @@ async def add_status_mapping(sync_id: int, page: FormPageDep) -> Response:
             *_metas(config),
         )
     except FormError as exc:
-        return _tab(page, config, "statuses", form, exc)
+        return _tab(page, config, slug(sections.STATUSES), form, exc)
     new = config.draft.model_copy(update={"statuses": [*config.draft.statuses, mapping]})
-    return await save(page, config, new, "statuses")
+    return await save(page, config, new, slug(sections.STATUSES))
 
 
 @router.post(PREFIX + "/remove", response_class=HTMLResponse)
 async def remove(sync_id: int, page: FormPageDep) -> Response:
     config = await editing(page, sync_id)
     form = await page.request.form()
-    tab = text(form, "tab") or "issue-types"
+    tab = text(form, "tab") or FIRST.slug
     try:
         new = forms.remove(config.draft, text(form, "section"), text(form, "item"))
     except FormError as exc:
@@ -200,3 +202,22 @@ def _metas(config: Configuring) -> tuple[ProjectMeta, ProjectMeta]:
 def _tab(page: Page, config: Configuring, tab: str, form: FormData, exc: FormError) -> HTMLResponse:
     context = {"tab": tab_name(tab), "values": values_of(form), "errors": exc.errors}
     return render_config(page, config, "configure.html", context, status=400)
+
+
+# The form each section's tab posts, at the tab's own path (``/draft/issue-types``...).
+SAVES: dict[Section, Callable[[int, Page], Awaitable[Response]]] = {
+    sections.ISSUE_TYPES: add_issue_type_mapping,
+    sections.DEFAULTS: add_defaults,
+    sections.FIELDS: add_field_mapping,
+    sections.STATUSES: add_status_mapping,
+    sections.COMMENTS: save_comments,
+}
+
+
+def _post_each_tab() -> None:
+    for tab in TABS.values():
+        path, post = f"{PREFIX}/{tab.slug}", SAVES[tab.section]
+        router.add_api_route(path, post, methods=["POST"], response_class=HTMLResponse)
+
+
+_post_each_tab()

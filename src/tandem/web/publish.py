@@ -5,8 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from tandem.sync import flows
-from tandem.sync import service as syncs
+from tandem.sync import flows, sections
 from tandem.web.configure import configuring, render_config
 from tandem.web.errors import PageRoute
 from tandem.web.page import FormPageDep, PageDep
@@ -18,7 +17,7 @@ router = APIRouter(route_class=PageRoute)
 @router.get("/ui/syncs/{sync_id:int}/publish", response_class=HTMLResponse)
 async def review(sync_id: int, page: PageDep) -> HTMLResponse:
     config = await configuring(page, sync_id)
-    changes = syncs.describe_changes(config.published, config.draft)
+    changes = sections.describe_changes(config.published, config.draft)
     return render_config(page, config, "publish.html", {"changes": changes, "tab": None})
 
 
@@ -29,7 +28,7 @@ async def publish(sync_id: int, page: FormPageDep) -> Response:
     result = await flows.publish(page.services, page.caller, sync)
     if not result.published:
         config = await configuring(page, sync_id)
-        changes = syncs.describe_changes(config.published, config.draft)
+        changes = sections.describe_changes(config.published, config.draft)
         context = {"changes": changes, "tab": None, "refused": True}
         return render_config(page, config, "publish.html", context, status=422)
     return redirect(
