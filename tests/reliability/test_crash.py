@@ -10,7 +10,7 @@ import pytest
 
 from tests.reliability.harness import Cluster, play, started_cluster
 
-pytestmark = [pytest.mark.reliability, pytest.mark.e2e]
+pytestmark = [pytest.mark.reliability, pytest.mark.e2e, pytest.mark.xdist_group("processes")]
 log = logging.getLogger(__name__)
 
 # backend -> (worker processes, changes, seconds, worker kills)

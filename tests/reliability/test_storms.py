@@ -9,7 +9,7 @@ import pytest
 
 from tests.reliability.harness import Cluster, play, storm
 
-pytestmark = [pytest.mark.reliability, pytest.mark.e2e]
+pytestmark = [pytest.mark.reliability, pytest.mark.e2e, pytest.mark.xdist_group("processes")]
 log = logging.getLogger(__name__)
 
 CHANGES = 30
