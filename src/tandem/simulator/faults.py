@@ -61,6 +61,8 @@ class Faults(_Config):
     webhooks: WebhookFaults | None = None
     search_lag_seconds: float = 0
     outage: Outage | None = None
+    # REST calls ("POST /rest/api/3/issue/bulk") the other faults apply to; all when absent.
+    operations: list[str] | None = None
 
 
 @dataclass
@@ -115,8 +117,12 @@ def decide(
     *,
     is_write: bool,
     written_issue: str | None,
+    operation: str = "",
 ) -> Decision:
-    """The fault, if any, for one REST call; ``written_issue`` is the issue a write targets."""
+    """The fault, if any, for one REST call (``operation``: "METHOD /template");
+    ``written_issue`` is the issue a write targets."""
+    if faults.operations is not None and operation not in faults.operations:
+        return Decision()
     decision = Decision(delay=_latency(faults.latency, rng))
     decision.delay_after_write = (
         is_write and faults.latency is not None and bool(faults.latency.after_write)

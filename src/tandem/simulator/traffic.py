@@ -38,8 +38,9 @@ class Traffic:
             return
         method = scope["method"]
         template, params = self._template(method, scope["path"])
-        status = await self._faulted(scope, receive, send, site.name, method, params)
-        self.simulator.counters.record(site.name, f"{method} {template}", status)
+        operation = f"{method} {template}"
+        status = await self._faulted(scope, receive, send, site.name, operation, params)
+        self.simulator.counters.record(site.name, operation, status)
 
     def _learn_root(self, scope: Scope) -> None:
         if self.simulator.public_url is not None:
@@ -66,10 +67,11 @@ class Traffic:
         receive: Receive,
         send: Send,
         site_name: str,
-        method: str,
+        operation: str,
         params: dict[str, str],
     ) -> int:
         site = self.simulator.site(site_name)
+        method = operation.split(" ", 1)[0]
         is_write = method in ("POST", "PUT", "DELETE") and "/search/" not in scope["path"]
         issue_ref = next((params[p] for p in _ISSUE_IN_PATH if p in params), None)
         issue = site.issue(issue_ref) if is_write and issue_ref else None
@@ -79,6 +81,7 @@ class Traffic:
             site.rng,
             is_write=is_write,
             written_issue=issue.id if issue else None,
+            operation=operation,
         )
         if decision.delay and not decision.delay_after_write:
             await asyncio.sleep(decision.delay)
