@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tandem.jira import adf
 from tests.support.e2e import Stack
 from tests.sync.scenario import AGENT, CUSTOMER_ADMIN, comments, failed_once, set_faults
 from tests.sync.test_e2e_comments import INTERNAL, add_comment, linked_pair, texts
@@ -43,3 +44,29 @@ async def test_a_retried_reply_still_public_is_copied_once(stack: Stack) -> None
 
     found = texts(await comments(casey, acme_key))
     assert len([text for text in found if "The fix ships on Monday." in text]) == 1, found
+
+
+async def test_a_copy_made_by_an_unconfirmed_attempt_gets_the_comment_s_later_edit(
+    stack: Stack,
+) -> None:
+    acme_key, sup_key = await linked_pair(stack)
+    alex, casey = stack.jira("support", AGENT), stack.jira("customer", CUSTOMER_ADMIN)
+    lost_answer = {
+        "operations": ["POST /rest/api/3/issue/{issueIdOrKey}/comment"],
+        "serverErrors": {"rate": 1.0, "afterWrite": True},
+    }
+    await set_faults(stack, "support", lost_answer)
+    comment = await add_comment(casey, acme_key, "The printer is offline.", internal=None)
+    await failed_once(stack, str(comment["id"]))
+    edited = await casey.put(
+        f"/rest/api/3/issue/{acme_key}/comment/{comment['id']}",
+        json={"body": adf.from_text("The printer is offline since Monday.")},
+    )
+    assert edited.status_code == 200, edited.text
+    await set_faults(stack, "support", None)
+    await stack.settle()
+
+    found = texts(await comments(alex, sup_key))
+    copies = [text for text in found if "The printer is offline" in text]
+    assert len(copies) == 1, found
+    assert "since Monday" in copies[0], found

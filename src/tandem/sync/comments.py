@@ -263,6 +263,9 @@ class CommentSync:
         copy = existing or await client.add_comment(
             target_issue, body, internal=internal, properties={COMMENT_PROPERTY: {"peer": tag}}
         )
+        if existing is not None and value_hash(existing.body) != value_hash(body):
+            # made by an earlier attempt from what the comment said then
+            await client.update_comment(target_issue, existing.id, body)
         await self._save(
             record,
             target=ctx.target,
