@@ -6,29 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from tandem.jira.errors import JiraBadRequest, JiraRateLimited, JiraUnavailable
 from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync import pending, queue
-from tandem.sync.models import Event, EventStatus, IssueLink, Side, Synchronization, SyncState
-from tests.sync import factories
-
-
-@pytest.fixture
-async def sync(database: Database) -> Synchronization:
-    customer = await factories.tenant(database)
-    support = await factories.tenant(database, "https://support.atlassian.net")
-    created = await factories.synchronization(database, customer, support)
-    async with database.transaction() as session:
-        await session.execute(
-            update(Synchronization)
-            .where(Synchronization.id == created.id)
-            .values(state=SyncState.ACTIVE)
-        )
-    return created
+from tandem.sync.models import Event, EventStatus, IssueLink, Side, Synchronization
 
 
 async def source_link(database: Database, sync: Synchronization, issue_id: str) -> int:

@@ -13,22 +13,7 @@ from sqlalchemy import select, text, update
 from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync import liveness, queue
-from tandem.sync.models import Event, EventStatus, Side, Synchronization, SyncState, WorkerProcess
-from tests.sync import factories
-
-
-@pytest.fixture
-async def sync(database: Database) -> Synchronization:
-    customer = await factories.tenant(database)
-    support = await factories.tenant(database, "https://support.atlassian.net")
-    created = await factories.synchronization(database, customer, support)
-    async with database.transaction() as session:
-        await session.execute(
-            update(Synchronization)
-            .where(Synchronization.id == created.id)
-            .values(state=SyncState.ACTIVE)
-        )
-    return created
+from tandem.sync.models import Event, EventStatus, Side, Synchronization, WorkerProcess
 
 
 def new_event(issue_id: str, number: int) -> queue.NewEvent:
