@@ -70,3 +70,27 @@ async def test_a_copy_made_by_an_unconfirmed_attempt_gets_the_comment_s_later_ed
     copies = [text for text in found if "The printer is offline" in text]
     assert len(copies) == 1, found
     assert "since Monday" in copies[0], found
+
+
+async def test_a_copy_made_by_an_unconfirmed_attempt_goes_when_the_reply_is_made_internal(
+    stack: Stack,
+) -> None:
+    acme_key, sup_key = await linked_pair(stack)
+    alex, casey = stack.jira("support", AGENT), stack.jira("customer", CUSTOMER_ADMIN)
+    lost_answer = {
+        "operations": ["POST /rest/api/3/issue/{issueIdOrKey}/comment"],
+        "serverErrors": {"rate": 1.0, "afterWrite": True},
+    }
+    await set_faults(stack, "customer", lost_answer)
+    reply = await add_comment(alex, sup_key, "The discount was a mistake.", internal=False)
+    await failed_once(stack, str(reply["id"]))
+    made_internal = await alex.put(
+        f"/rest/api/3/issue/{sup_key}/comment/{reply['id']}",
+        json={"body": reply["body"], "properties": [INTERNAL]},
+    )
+    assert made_internal.status_code == 200, made_internal.text
+    await set_faults(stack, "customer", None)
+    await stack.settle()
+
+    found = texts(await comments(casey, acme_key))
+    assert not any("discount" in text for text in found), found

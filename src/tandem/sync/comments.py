@@ -55,6 +55,11 @@ def visibility(comment: Comment, sync: Synchronization, source: Side, sync_all: 
     return Visibility(True)
 
 
+def copy_tag(ctx: Context, comment_id: str) -> str:
+    """What the ``tandem-comment`` property of the copy of ``comment_id`` says."""
+    return f"{ctx.sync.id}:{ctx.source.value}:{comment_id}"
+
+
 def location(sync: Synchronization, side: Side) -> str:
     """Where a comment was written, as the enriched header names it."""
     tenant = sync.tenant(side)
@@ -251,7 +256,7 @@ class CommentSync:
     ) -> Result:
         target_issue = str(link.issue_key(ctx.target) or link.issue_id(ctx.target))
         client = self._target_client(ctx)
-        tag = f"{ctx.sync.id}:{ctx.source.value}:{comment.id}"
+        tag = copy_tag(ctx, comment.id)
         existing = (
             await self._find_copy(ctx, client, target_issue, tag)
             if record.create_attempted_at
@@ -316,10 +321,17 @@ class CommentSync:
         return done(f"updated comment {copy_id} on {target_issue}")
 
     async def _remove(self, ctx: Context, link: IssueLink, record: CommentLink, why: str) -> Result:
+        target_issue = str(link.issue_key(ctx.target) or link.issue_id(ctx.target))
         copy_id = record.comment_id(ctx.target)
+        if copy_id is None and record.create_attempted_at is not None:
+            # an attempt whose answer was lost may have made a copy all the same
+            original = str(record.comment_id(ctx.source))
+            found = await self._find_copy(
+                ctx, self._target_client(ctx), target_issue, copy_tag(ctx, original)
+            )
+            copy_id = found.id if found else None
         if copy_id is None:
             return skipped(why)
-        target_issue = str(link.issue_key(ctx.target) or link.issue_id(ctx.target))
         try:
             await self._target_client(ctx).delete_comment(target_issue, copy_id)
         except JiraNotFound:
