@@ -163,7 +163,7 @@ def test_duplicated_webhooks(sim_url: str, client: Client) -> None:
 def test_reordered_webhooks(sim_url: str, client: Client) -> None:
     with running(TinyApp()) as app:
         install(sim_url, "customer", app)
-        _faults(sim_url, {"seed": 3, "webhooks": {"reorderWindowMs": 300}})
+        _faults(sim_url, {"seed": 3, "webhooks": {"reorderWindowMs": 3000}})
         casey = client("customer", CASEY)
         for number in range(6):
             _create(casey, f"n{number}")

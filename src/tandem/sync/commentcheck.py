@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import Comment, Issue
@@ -42,6 +43,19 @@ def touched_jql(sync: Synchronization, side: Side, since: datetime) -> str:
     """Issues of ``side``'s project updated since ``since`` (built from ids and a time only)."""
     project_id = int(sync.project_id(side))
     return f'project = {project_id} AND updated >= "{since.strftime(JQL_TIME)}" ORDER BY key ASC'
+
+
+async def _check_waiting(session: AsyncSession, sync: Synchronization, link: IssueLink) -> bool:
+    """Whether a comment check of the pair is queued and not started yet."""
+    query = select(
+        exists().where(
+            Event.synchronization_id == sync.id,
+            Event.webhook_event == RECONCILE_COMMENTS,
+            Event.issue_id == link.first_issue_id,
+            Event.status == EventStatus.PENDING,
+        )
+    )
+    return bool(await session.scalar(query))
 
 
 def _payload(link: IssueLink) -> dict[str, object]:
@@ -87,6 +101,8 @@ class CommentChecks:
                 link = await find_link(session, sync.id, side, issue.id)
                 if link is None or link.first_issue_id is None or link.second_issue_id is None:
                     continue
+                if await _check_waiting(session, sync, link):
+                    continue  # it reads the comments when it runs: one is enough
                 new = queue.NewEvent(
                     side=Side.FIRST,  # the pair's order key
                     dedupe_key=f"reconcile:comments:{run_id}:{link.id}",
