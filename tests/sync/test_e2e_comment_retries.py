@@ -13,6 +13,12 @@ from tests.sync.test_e2e_comments import INTERNAL, add_comment, linked_pair, tex
 
 pytestmark = pytest.mark.e2e
 
+# Every comment Tandem copies is made, but its answer is a 500.
+LOST_COMMENT_ANSWERS = {
+    "operations": ["POST /rest/api/3/issue/{issueIdOrKey}/comment"],
+    "serverErrors": {"rate": 1.0, "afterWrite": True},
+}
+
 
 async def test_a_reply_made_internal_before_its_retry_is_never_copied(stack: Stack) -> None:
     acme_key, sup_key = await linked_pair(stack)
@@ -51,11 +57,7 @@ async def test_a_copy_made_by_an_unconfirmed_attempt_gets_the_comment_s_later_ed
 ) -> None:
     acme_key, sup_key = await linked_pair(stack)
     alex, casey = stack.jira("support", AGENT), stack.jira("customer", CUSTOMER_ADMIN)
-    lost_answer = {
-        "operations": ["POST /rest/api/3/issue/{issueIdOrKey}/comment"],
-        "serverErrors": {"rate": 1.0, "afterWrite": True},
-    }
-    await set_faults(stack, "support", lost_answer)
+    await set_faults(stack, "support", LOST_COMMENT_ANSWERS)
     comment = await add_comment(casey, acme_key, "The printer is offline.", internal=None)
     await failed_once(stack, str(comment["id"]))
     edited = await casey.put(
@@ -77,11 +79,7 @@ async def test_a_copy_made_by_an_unconfirmed_attempt_goes_when_the_reply_is_made
 ) -> None:
     acme_key, sup_key = await linked_pair(stack)
     alex, casey = stack.jira("support", AGENT), stack.jira("customer", CUSTOMER_ADMIN)
-    lost_answer = {
-        "operations": ["POST /rest/api/3/issue/{issueIdOrKey}/comment"],
-        "serverErrors": {"rate": 1.0, "afterWrite": True},
-    }
-    await set_faults(stack, "customer", lost_answer)
+    await set_faults(stack, "customer", LOST_COMMENT_ANSWERS)
     reply = await add_comment(alex, sup_key, "The discount was a mistake.", internal=False)
     await failed_once(stack, str(reply["id"]))
     made_internal = await alex.put(
