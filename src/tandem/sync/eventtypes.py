@@ -51,6 +51,10 @@ EVENT_TYPES: dict[str, EventType] = {
 }
 
 JIRA_WEBHOOKS: tuple[str, ...] = tuple(name for name, t in EVENT_TYPES.items() if t.from_jira)
+# Events that may create or change an issue's copy (not its comments).
+ISSUE_EVENTS: tuple[str, ...] = tuple(
+    name for name, t in EVENT_TYPES.items() if t.handler is Handler.ISSUE
+)
 
 
 def handler(name: str) -> Handler | None:

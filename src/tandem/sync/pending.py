@@ -59,13 +59,13 @@ from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync import linkprop, queue
 from tandem.sync.context import Context, Result, done, find_link, skipped, waiting
+from tandem.sync.eventtypes import ISSUE_CREATED, ISSUE_EVENTS
 from tandem.sync.failures import SyncFailure
 from tandem.sync.models import Event, EventStatus, IssueLink, Side
 from tandem.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
 
-ISSUE_CREATED = "jira:issue_created"
 ECHO = "change made by Tandem itself"
 # How long an unconfirmed create waits for Jira's announcement before it trusts search, unless
 # TANDEM_CREATE_CONFIRM_SECONDS says otherwise.
@@ -158,7 +158,7 @@ async def still_creating(
             Event.side == source,
             Event.issue_id == link.issue_id(source),
             Event.status.in_(_OPEN),
-            ~Event.webhook_event.startswith("comment_"),
+            Event.webhook_event.in_(ISSUE_EVENTS),
         )
     )
     return bool(await session.scalar(query))
