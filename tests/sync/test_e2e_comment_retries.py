@@ -9,7 +9,7 @@ import pytest
 from tandem.jira import adf
 from tests.support.e2e import Stack
 from tests.sync.scenario import AGENT, CUSTOMER_ADMIN, comments, failed_once, set_faults
-from tests.sync.test_e2e_comments import INTERNAL, add_comment, linked_pair, texts
+from tests.sync.test_e2e_comments import add_comment, linked_pair, make_internal, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -27,11 +27,7 @@ async def test_a_reply_made_internal_before_its_retry_is_never_copied(stack: Sta
     reply = await add_comment(alex, sup_key, "Our margin on this deal is 40%.", internal=False)
     await failed_once(stack, str(reply["id"]))
     await set_faults(stack, "support", {"webhooks": {"dropRate": 1.0}})
-    made_internal = await alex.put(
-        f"/rest/api/3/issue/{sup_key}/comment/{reply['id']}",
-        json={"body": reply["body"], "properties": [INTERNAL]},
-    )
-    assert made_internal.status_code == 200, made_internal.text
+    await make_internal(alex, sup_key, reply)
     await set_faults(stack, "customer", None)
     await stack.settle()
 
@@ -82,11 +78,7 @@ async def test_a_copy_made_by_an_unconfirmed_attempt_goes_when_the_reply_is_made
     await set_faults(stack, "customer", LOST_COMMENT_ANSWERS)
     reply = await add_comment(alex, sup_key, "The discount was a mistake.", internal=False)
     await failed_once(stack, str(reply["id"]))
-    made_internal = await alex.put(
-        f"/rest/api/3/issue/{sup_key}/comment/{reply['id']}",
-        json={"body": reply["body"], "properties": [INTERNAL]},
-    )
-    assert made_internal.status_code == 200, made_internal.text
+    await make_internal(alex, sup_key, reply)
     await set_faults(stack, "customer", None)
     await stack.settle()
 

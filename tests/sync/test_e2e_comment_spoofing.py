@@ -10,7 +10,7 @@ from tandem.jira import adf
 from tandem.sync.comments import COMMENT_PROPERTY
 from tests.support.e2e import Stack
 from tests.sync.scenario import AGENT, CUSTOMER_ADMIN, comments, failed_once, set_faults
-from tests.sync.test_e2e_comments import INTERNAL, add_comment, linked_pair, texts
+from tests.sync.test_e2e_comments import add_comment, linked_pair, make_internal, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -45,11 +45,7 @@ async def test_a_customer_comment_carrying_the_marker_is_not_taken_for_the_copy(
     assert SPOOF in found
     assert any("Please restart the router." in text for text in found), found
 
-    flipped = await alex.put(
-        f"/rest/api/3/issue/{sup_key}/comment/{reply['id']}",
-        json={"body": reply["body"], "properties": [INTERNAL]},
-    )
-    assert flipped.status_code == 200, flipped.text
+    await make_internal(alex, sup_key, reply)
     await stack.settle()
 
     found = texts(await comments(casey, acme_key))

@@ -46,6 +46,15 @@ async def add_comment(
     return dict(response.json())
 
 
+async def make_internal(jira: httpx.AsyncClient, issue: str, comment: dict[str, Any]) -> None:
+    """Turn a JSM comment internal, as an agent does."""
+    response = await jira.put(
+        f"/rest/api/3/issue/{issue}/comment/{comment['id']}",
+        json={"body": comment["body"], "properties": [INTERNAL]},
+    )
+    assert response.status_code == 200, response.text
+
+
 async def test_customer_comment_arrives_public_with_its_author(stack: Stack) -> None:
     acme_key, sup_key = await linked_pair(stack)
     await add_comment(stack.jira("customer", CUSTOMER_ADMIN), acme_key, "Still slow today.")
