@@ -109,15 +109,21 @@ async def set_faults(stack: Stack, site: str, faults: dict[str, Any] | None) -> 
 
 
 async def failed_once(stack: Stack, comment_id: str) -> None:
-    """Until the event of ``comment_id`` has failed an attempt (it is retried seconds later)."""
+    """Until the event of ``comment_id`` has failed an attempt (it is retried seconds later).
+
+    Both sites number comments from the same start, so the copy's own (skipped) event may share
+    the id: the query asks for the failed one rather than reading any event of that id."""
     for _ in range(1200):
         async with stack.database.transaction() as session:
-            event = await session.scalar(
-                select(Event).where(
-                    Event.comment_id == comment_id, Event.webhook_event == COMMENT_CREATED
+            failed = await session.scalar(
+                select(Event.id).where(
+                    Event.comment_id == comment_id,
+                    Event.webhook_event == COMMENT_CREATED,
+                    Event.status == EventStatus.PENDING,
+                    Event.last_error.is_not(None),
                 )
             )
-            if event is not None and event.last_error and event.status is EventStatus.PENDING:
+            if failed is not None:
                 return
         await asyncio.sleep(0.05)
     raise AssertionError(f"the event of comment {comment_id} never failed")
