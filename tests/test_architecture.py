@@ -77,7 +77,7 @@ EXCEPTIONS = {
     ("tandem.sync.flows", "tandem.deps"),
     ("tandem.sync.flows", "tandem.services"),
     # The standalone worker entry point builds Services; it moves to the composition root.
-    ("tandem.sync.configfile", "tandem.services"),
+    ("tandem.sync.config.files", "tandem.services"),
 }
 
 
@@ -144,12 +144,12 @@ def test_every_listed_exception_is_still_needed() -> None:
     ("module", "source", "expected"),
     [
         ("tandem.simulator.site", "from tandem.jira import adf", ("tandem",)),
-        ("tandem.jira.transport", "import tandem.sync.engine", ("tandem.sync",)),
+        ("tandem.jira.transport", "import tandem.sync.engine.apply", ("tandem.sync",)),
         ("tandem.jira.client", "from tandem.connect import jwt", ("tandem.connect",)),
         ("tandem.store.models", "from tandem.tenants.models import Tenant", ("tandem.tenants",)),
         ("tandem.store.secrets", "from tandem.settings import Settings", ("tandem.settings",)),
-        ("tandem.sync.worker", "from starlette.requests import Request", ("starlette",)),
-        ("tandem.sync.engine", "from ..web import render", ("tandem.web",)),
+        ("tandem.sync.queue.worker", "from starlette.requests import Request", ("starlette",)),
+        ("tandem.sync.engine.apply", "from ...web import render", ("tandem.web",)),
         ("tandem.web.ui", "from tandem import demo", ("tandem.demo",)),
         (
             "tandem.tenants.service",
@@ -166,7 +166,7 @@ def test_a_forbidden_import_is_found(module: str, source: str, expected: tuple[s
     ("module", "source"),
     [
         ("tandem.simulator.site", "from tandem.simulator import clock"),
-        ("tandem.sync.engine", "from tandem.jira.client import JiraClient"),
+        ("tandem.sync.engine.apply", "from tandem.jira.client import JiraClient"),
         ("tandem.cli", "from tandem.demo.run import run"),
         ("tandem.connect.clientauth", "from tandem.jira.pool import ClientPool"),
         ("tandem.web.webhooks", "from fastapi import Request"),

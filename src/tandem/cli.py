@@ -17,7 +17,7 @@ from tandem.settings import Settings
 from tandem.simulator.cli import sim
 from tandem.store import migrate
 from tandem.store.secrets import new_key
-from tandem.sync import configfile
+from tandem.sync.config import files as configfile
 
 app = typer.Typer(help="Tandem: Jira issue synchronization.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)

@@ -25,11 +25,11 @@ from tandem.keys import resolve_secret_key
 from tandem.settings import Settings
 from tandem.store.db import Database
 from tandem.store.secrets import SecretBox
-from tandem.sync import queue
 from tandem.sync import service as syncs
-from tandem.sync.engine import Engine
-from tandem.sync.runs import Runner
-from tandem.sync.worker import Worker
+from tandem.sync.engine.apply import Engine
+from tandem.sync.engine.runs import Runner
+from tandem.sync.queue import events as queue
+from tandem.sync.queue.worker import Worker
 from tandem.tenants.models import Tenant, TenantState
 
 log = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     event_retention_days: float = Field(default=30.0, gt=0)
     jira_calls_per_second: float = Field(default=10.0, gt=0)
     # How long a create whose answer was lost waits for Jira to announce the new issue before
-    # it searches and creates again (see tandem.sync.pending).
+    # it searches and creates again (see tandem.sync.engine.pending).
     create_confirm_seconds: float = Field(default=120.0, gt=0)
     # Request bodies: forms, the JSON API and lifecycle callbacks are small; a webhook carries a
     # whole issue (every text field up to 32,767 characters, as ADF, plus the changelog).

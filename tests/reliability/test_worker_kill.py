@@ -27,8 +27,8 @@ from tandem.settings import Settings
 from tandem.simulator import Simulator
 from tandem.simulator import create_app as create_simulator_app
 from tandem.store.base import utcnow
-from tandem.sync import queue
 from tandem.sync.models import Event, EventStatus, WorkerProcess
+from tandem.sync.queue import events as queue
 from tests.support.e2e import Stack, build_stack, tandem_settings
 from tests.support.servers import free_port, serve
 from tests.sync.scenario import AGENT, CUSTOMER_ADMIN, create_issue, power_customer_sync

@@ -12,9 +12,10 @@ from tandem.connect.clientauth import tenant_clients
 from tandem.jira.schemas import Issue
 from tandem.store.secrets import SecretBox
 from tandem.sync import service as syncs
-from tandem.sync.bulk import ISSUE_UPDATED, queue_issue_event
+from tandem.sync.config import drafts
+from tandem.sync.engine.bulk import ISSUE_UPDATED, queue_issue_event
+from tandem.sync.engine.runs import Runner
 from tandem.sync.models import ConfigKind, Event, EventStatus, RunKind, Side, Synchronization
-from tandem.sync.runs import Runner
 from tests.conftest import TEST_SECRET_KEY
 from tests.security.conftest import CASEY, CHRIS, SAM
 from tests.support.e2e import Stack
@@ -125,7 +126,7 @@ async def test_a_search_result_from_another_project_is_never_copied(stack: Stack
     runner = Runner(database=stack.database, clients=clients)
     try:
         async with stack.database.transaction() as session:
-            config = await syncs.configuration(
+            config = await drafts.configuration(
                 session=session, sync=sync, kind=ConfigKind.PUBLISHED
             )
         assert config is not None

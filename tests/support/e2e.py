@@ -24,7 +24,7 @@ from tandem.settings import Settings
 from tandem.simulator import Simulator
 from tandem.simulator import create_app as create_simulator_app
 from tandem.store.db import Database
-from tandem.sync import queue
+from tandem.sync.queue import events as queue
 from tandem.tenants import service as tenants
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.servers import free_port, serve

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import update
 
 from tandem.store.db import Database
-from tandem.sync import liveness
 from tandem.sync.models import Synchronization, SyncState
+from tandem.sync.queue import liveness
 from tests.support.e2e import servers, stack
 from tests.sync import factories
 

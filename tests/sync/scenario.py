@@ -9,10 +9,10 @@ import httpx
 from sqlalchemy import select
 
 from tandem.jira import adf
-from tandem.sync import presets
-from tandem.sync.eventtypes import COMMENT_CREATED
-from tandem.sync.metadata import ProjectMeta
+from tandem.sync.config import presets
+from tandem.sync.config.metadata import ProjectMeta
 from tandem.sync.models import Event, EventStatus
+from tandem.sync.queue.eventtypes import COMMENT_CREATED
 from tests.support.e2e import Stack
 
 CUSTOMER_ADMIN = "casey@acme.example"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tandem.sync.commentcheck import touched_jql
+from tandem.sync.engine.commentcheck import touched_jql
 from tandem.sync.models import Side, Synchronization
 
 

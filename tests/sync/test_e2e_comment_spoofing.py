@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tandem.jira import adf
-from tandem.sync.comments import COMMENT_PROPERTY
+from tandem.sync.engine.comments import COMMENT_PROPERTY
 from tests.support.e2e import Stack
 from tests.sync.scenario import AGENT, CUSTOMER_ADMIN, comments, failed_once, set_faults
 from tests.sync.test_e2e_comments import add_comment, linked_pair, make_internal, texts

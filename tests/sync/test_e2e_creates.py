@@ -18,10 +18,11 @@ from tandem.jira import adf
 from tandem.settings import Settings
 from tandem.simulator.models import Issue
 from tandem.store.secrets import SecretBox
-from tandem.sync import linkprop, queue
-from tandem.sync.engine import Engine
+from tandem.sync.engine import linkprop
+from tandem.sync.engine.apply import Engine
 from tandem.sync.models import Event, IssueLink
-from tandem.sync.worker import Worker
+from tandem.sync.queue import events as queue
+from tandem.sync.queue.worker import Worker
 from tests.conftest import TEST_SECRET_KEY
 from tests.support.e2e import Stack
 from tests.sync.scenario import (

@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tandem.sync import service as syncs
+from tandem.sync.config import drafts
+from tandem.sync.config.schemas import SyncConfig
 from tandem.sync.models import Synchronization
-from tandem.sync.schemas import SyncConfig
 from tests.support.e2e import Stack
 from tests.sync.scenario import (
     AGENT,
@@ -29,8 +29,8 @@ async def publish_unchecked(stack: Stack, sync_id: int, config: SyncConfig) -> N
     async with stack.database.transaction() as session:
         sync = await session.get(Synchronization, sync_id)
         assert sync is not None
-        await syncs.replace_draft(session=session, sync=sync, config=config, account_id="x")
-        await syncs.publish(session=session, sync=sync, account_id="x")
+        await drafts.replace_draft(session=session, sync=sync, config=config, account_id="x")
+        await drafts.publish(session=session, sync=sync, account_id="x")
 
 
 async def failed(api: httpx.AsyncClient, sync_id: int) -> list[dict[str, object]]:

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import delete
 
 from tandem.jira import adf
+from tandem.sync.config.schemas import Direction, Ref, StatusMapping
 from tandem.sync.models import IssueLink
-from tandem.sync.schemas import Direction, Ref, StatusMapping
 from tests.support.e2e import Stack
 from tests.sync.scenario import (
     AGENT,

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tandem.sync import linkprop
+from tandem.sync.engine import linkprop
 from tests.support.e2e import Stack
 from tests.sync.scenario import (
     AGENT,

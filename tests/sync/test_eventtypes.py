@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tandem.connect.descriptor import build_descriptor
 from tandem.settings import Settings
-from tandem.sync import eventtypes
-from tandem.sync.eventtypes import Handler
+from tandem.sync.queue import eventtypes
+from tandem.sync.queue.eventtypes import Handler
 
 
 def test_the_descriptor_subscribes_to_exactly_the_jira_webhooks_of_the_table() -> None:

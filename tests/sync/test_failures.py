@@ -16,7 +16,7 @@ from tandem.jira.errors import (
     JiraUnavailable,
 )
 from tandem.jira.webhooks import WebhookEvent
-from tandem.sync.failures import SyncFailure, classify
+from tandem.sync.queue.failures import SyncFailure, classify
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from tandem.jira import adf
-from tandem.sync import fieldtypes, mapping
-from tandem.sync.fieldtypes import FIELD_TYPES, FieldType, NotAValue, Shape
-from tandem.sync.metadata import FieldInfo, ProjectMeta, suggestions
-from tandem.sync.schemas import Ref
+from tandem.sync.config import fieldtypes
+from tandem.sync.config.fieldtypes import FIELD_TYPES, FieldType, NotAValue, Shape
+from tandem.sync.config.metadata import FieldInfo, ProjectMeta, suggestions
+from tandem.sync.config.schemas import Ref
+from tandem.sync.engine import mapping
 
 # A value of each type as Jira sends it in an issue (webhook or GET).
 SENT: dict[str, Any] = {

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tandem.jira.schemas import Issue
-from tandem.sync.jql import JqlRefused, check, restrict
+from tandem.sync.engine.jql import JqlRefused, check, restrict
+from tandem.sync.engine.scope import belongs, in_scope
 from tandem.sync.models import Side, Synchronization
-from tandem.sync.scope import belongs, in_scope
 
 ATTACK = "id = 0) OR (project = PRIV"
 

@@ -12,8 +12,16 @@ from pydantic import ValidationError
 
 from tandem.jira import adf
 from tandem.jira.schemas import Issue
-from tandem.sync import mapping
-from tandem.sync.mapping import (
+from tandem.sync.config.schemas import (
+    DefaultValue,
+    Direction,
+    FieldMapping,
+    IssueTypeMapping,
+    Ref,
+    SyncConfig,
+)
+from tandem.sync.engine import mapping
+from tandem.sync.engine.mapping import (
     SourceIssue,
     behind_synced,
     changed_field_ids,
@@ -25,14 +33,6 @@ from tandem.sync.mapping import (
     write_value,
 )
 from tandem.sync.models import Side
-from tandem.sync.schemas import (
-    DefaultValue,
-    Direction,
-    FieldMapping,
-    IssueTypeMapping,
-    Ref,
-    SyncConfig,
-)
 
 TASK, NEW_FEATURE, IMPROVEMENT, BUG = (
     Ref(id="10001", name="Task"),

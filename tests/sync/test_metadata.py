@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tandem.sync.metadata import (
+from tandem.sync.config.metadata import (
     REQUEST_TYPE_SCHEMA,
     FieldInfo,
     ProjectMeta,
@@ -10,9 +10,9 @@ from tandem.sync.metadata import (
     suggestions,
     validate,
 )
+from tandem.sync.config.presets import power_customer
+from tandem.sync.config.schemas import DefaultValue, Direction, FieldMapping, Ref, StatusMapping
 from tandem.sync.models import Side
-from tandem.sync.presets import power_customer
-from tandem.sync.schemas import DefaultValue, Direction, FieldMapping, Ref, StatusMapping
 
 COMMON = [
     FieldInfo(id="summary", name="Summary", type="string"),

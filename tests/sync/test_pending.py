@@ -11,8 +11,9 @@ from sqlalchemy import select
 from tandem.jira.errors import JiraBadRequest, JiraRateLimited, JiraUnavailable
 from tandem.store.base import utcnow
 from tandem.store.db import Database
-from tandem.sync import pending, queue
+from tandem.sync.engine import pending
 from tandem.sync.models import Event, EventStatus, IssueLink, Side, Synchronization
+from tandem.sync.queue import events as queue
 
 
 async def source_link(database: Database, sync: Synchronization, issue_id: str) -> int:

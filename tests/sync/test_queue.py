@@ -12,8 +12,9 @@ from sqlalchemy import select, text, update
 
 from tandem.store.base import utcnow
 from tandem.store.db import Database
-from tandem.sync import liveness, queue
 from tandem.sync.models import Event, EventStatus, Side, Synchronization, WorkerProcess
+from tandem.sync.queue import events as queue
+from tandem.sync.queue import liveness
 
 
 def new_event(issue_id: str, number: int) -> queue.NewEvent:

@@ -3,9 +3,8 @@ drives."""
 
 from __future__ import annotations
 
-from tandem.sync import sections
-from tandem.sync.models import Side
-from tandem.sync.schemas import (
+from tandem.sync.config import sections
+from tandem.sync.config.schemas import (
     CommentSettings,
     Direction,
     IssueTypeMapping,
@@ -13,6 +12,7 @@ from tandem.sync.schemas import (
     StatusMapping,
     SyncConfig,
 )
+from tandem.sync.models import Side
 
 
 def test_the_table_holds_every_section_of_the_document_in_its_order() -> None:

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 from tandem.cli import app as cli
 from tandem.store.db import Database
 from tandem.sync import service as syncs
+from tandem.sync.config import drafts
+from tandem.sync.config.schemas import CommentSettings, SyncConfig
 from tandem.sync.models import ConfigKind, Synchronization, SyncState
-from tandem.sync.schemas import CommentSettings, SyncConfig
 from tandem.sync.service import SyncError
 from tests.conftest import TEST_SECRET_KEY
 from tests.sync import factories
@@ -39,8 +40,10 @@ async def test_a_request_starts_requested_with_an_empty_draft(
 ) -> None:
     assert sync.state is SyncState.REQUESTED
     async with database.transaction() as session:
-        assert await syncs.draft(session=session, sync=sync) == SyncConfig()
-        published = await syncs.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
+        assert await drafts.draft(session=session, sync=sync) == SyncConfig()
+        published = await drafts.configuration(
+            session=session, sync=sync, kind=ConfigKind.PUBLISHED
+        )
     assert published is None
 
 
@@ -53,7 +56,7 @@ async def test_the_lifecycle_from_request_to_active_and_paused(
     async with database.transaction() as session:
         attached = await session.get(Synchronization, sync.id)
         assert attached is not None
-        assert await syncs.publish(session=session, sync=attached, account_id="admin") == 1
+        assert await drafts.publish(session=session, sync=attached, account_id="admin") == 1
     assert (await act(database, sync, "start")).state is SyncState.ACTIVE
     assert (await act(database, sync, "pause")).state is SyncState.PAUSED
     assert (await act(database, sync, "start")).state is SyncState.ACTIVE
@@ -91,13 +94,13 @@ async def test_uninstall_pauses_active_synchronizations_and_keeps_their_configur
     async with database.transaction() as session:
         attached = await session.get(Synchronization, sync.id)
         assert attached is not None
-        await syncs.replace_draft(
+        await drafts.replace_draft(
             session=session,
             sync=attached,
             config=SyncConfig(comments=CommentSettings(enabled=True)),
             account_id="admin",
         )
-        await syncs.publish(session=session, sync=attached, account_id="admin")
+        await drafts.publish(session=session, sync=attached, account_id="admin")
     await act(database, sync, "start")
     async with database.transaction() as session:
         attached = await session.get(Synchronization, sync.id)
@@ -106,7 +109,7 @@ async def test_uninstall_pauses_active_synchronizations_and_keeps_their_configur
     async with database.transaction() as session:
         attached = await session.get(Synchronization, sync.id)
         assert attached is not None and attached.state is SyncState.PAUSED
-        published = await syncs.configuration(
+        published = await drafts.configuration(
             session=session, sync=attached, kind=ConfigKind.PUBLISHED
         )
     assert published is not None and published.comments.enabled

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tandem.sync.metadata import FieldInfo, ProjectMeta, RequestTypeInfo
-from tandem.sync.models import Side
-from tandem.sync.schemas import (
+from tandem.sync.config.metadata import FieldInfo, ProjectMeta, RequestTypeInfo
+from tandem.sync.config.schemas import (
     DefaultValue,
     Direction,
     FieldMapping,
@@ -15,6 +14,7 @@ from tandem.sync.schemas import (
     SyncOut,
     SyncSideOut,
 )
+from tandem.sync.models import Side
 from tandem.web import configforms as forms
 from tandem.web.configforms import FormError
 from tandem.web.listing import actions

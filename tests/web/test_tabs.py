@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi.routing import APIRoute
 
-from tandem.sync import sections
+from tandem.sync.config import sections
 from tandem.web import draft, tabs
 
 TEMPLATES = Path(tabs.__file__).parent / "templates"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tandem.settings import Settings
-from tandem.sync import linkprop
-from tandem.sync.eventtypes import JIRA_WEBHOOKS
+from tandem.sync.engine import linkprop
+from tandem.sync.queue.eventtypes import JIRA_WEBHOOKS
 
 LIFECYCLE_EVENTS = ("installed", "uninstalled", "enabled", "disabled")
 WEBHOOK_PATH = "/webhooks/jira"

@@ -18,7 +18,7 @@ from tandem.settings import Settings
 from tandem.simulator import Simulator
 from tandem.simulator import create_app as create_simulator_app
 from tandem.store import migrate
-from tandem.sync import queue
+from tandem.sync.queue import events as queue
 
 SITES = ("customer", "support")
 

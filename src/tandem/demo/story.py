@@ -11,8 +11,8 @@ import httpx
 from tandem.connect.descriptor import ADMIN_PAGE_KEY
 from tandem.demo.stack import DemoStack
 from tandem.jira import adf
-from tandem.sync import presets
-from tandem.sync.metadata import ProjectMeta
+from tandem.sync.config import presets
+from tandem.sync.config.metadata import ProjectMeta
 
 Echo = Callable[[str], None]
 CUSTOMER = "casey@acme.example"

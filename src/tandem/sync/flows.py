@@ -10,13 +10,14 @@ from tandem.deps import Caller
 from tandem.jira.errors import JiraNotFound
 from tandem.jira.schemas import Project
 from tandem.services import Services
-from tandem.sync import metadata, queue, sections
 from tandem.sync import service as syncs
-from tandem.sync.jql import JqlRefused
-from tandem.sync.jql import check as check_jql
-from tandem.sync.metadata import ProjectMeta
+from tandem.sync.config import drafts, metadata, sections
+from tandem.sync.config.metadata import ProjectMeta
+from tandem.sync.config.schemas import NewSyncIn, PublishOut, SyncOut, SyncSideOut
+from tandem.sync.engine.jql import JqlRefused
+from tandem.sync.engine.jql import check as check_jql
 from tandem.sync.models import ConfigKind, Event, IssueLink, RunKind, Side, Synchronization
-from tandem.sync.schemas import NewSyncIn, PublishOut, SyncOut, SyncSideOut
+from tandem.sync.queue import events as queue
 from tandem.sync.service import ProjectSide, SyncError
 from tandem.tenants import service as tenants
 from tandem.tenants.models import Tenant
@@ -123,14 +124,16 @@ async def publish(services: Services, caller: Caller, sync: Synchronization) -> 
     """Check the draft against both projects; publish it if nothing is wrong."""
     meta = await project_metadata(services, sync)
     async with services.database.transaction() as session:
-        draft = await syncs.draft(session=session, sync=sync)
+        draft = await drafts.draft(session=session, sync=sync)
         problems = metadata.validate(draft, meta[Side.FIRST], meta[Side.SECOND])
         if problems:
             return PublishOut(published=False, problems=problems)
-        before = await syncs.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
+        before = await drafts.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
         attached = await session.get(Synchronization, sync.id)
         assert attached is not None
-        revision = await syncs.publish(session=session, sync=attached, account_id=caller.account_id)
+        revision = await drafts.publish(
+            session=session, sync=attached, account_id=caller.account_id
+        )
         return PublishOut(
             published=True, revision=revision, changes=sections.describe_changes(before, draft)
         )

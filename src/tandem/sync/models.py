@@ -150,7 +150,7 @@ class IssueLink(Timestamps, Base):
     origin: Mapped[Side] = mapped_column(_enum(Side))
     create_attempted_at: Mapped[datetime | None]
     # Per field mapping: the hash of the value both sides had after the last sync, and when
-    # Tandem last wrote each side (see tandem.sync.mapping.FieldState).
+    # Tandem last wrote each side (see tandem.sync.engine.mapping.FieldState).
     field_state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (
@@ -244,7 +244,7 @@ class Event(Timestamps, Base):
 
 
 class WorkerProcess(Base):
-    """A running worker; its claims stand while it is alive (see tandem.sync.liveness)."""
+    """A running worker; its claims stand while it is alive (see tandem.sync.queue.liveness)."""
 
     __tablename__ = "workers"
 

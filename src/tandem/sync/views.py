@@ -13,10 +13,10 @@ from fastapi.responses import JSONResponse
 
 from tandem.deps import Caller, CallerDep, ServicesDep
 from tandem.services import Services
-from tandem.sync import flows, metadata, queue, runs
+from tandem.sync import flows
 from tandem.sync import service as syncs
-from tandem.sync.models import ConfigKind, EventStatus, Side, Synchronization
-from tandem.sync.schemas import (
+from tandem.sync.config import drafts, metadata
+from tandem.sync.config.schemas import (
     AuditOut,
     EventOut,
     FieldMapping,
@@ -27,6 +27,9 @@ from tandem.sync.schemas import (
     SyncConfig,
     SyncOut,
 )
+from tandem.sync.engine import runs
+from tandem.sync.models import ConfigKind, EventStatus, Side, Synchronization
+from tandem.sync.queue import events as queue
 from tandem.sync.service import ACTION_SIDES, SyncError
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -111,8 +114,8 @@ def _if_match(header: str | None) -> int | None:
 async def get_draft(sync: SyncDep, services: ServicesDep, response: Response) -> SyncConfig:
     """The draft; its ETag is its revision, to send back as If-Match when replacing it."""
     async with services.database.transaction() as session:
-        response.headers["ETag"] = _etag(await syncs.draft_revision(session=session, sync=sync))
-        return await syncs.draft(session=session, sync=sync)
+        response.headers["ETag"] = _etag(await drafts.draft_revision(session=session, sync=sync))
+        return await drafts.draft(session=session, sync=sync)
 
 
 @router.put("/synchronizations/{sync_id}/draft")
@@ -127,15 +130,15 @@ async def replace_draft(
     """Replace the draft; with If-Match, only if it is still that revision (412 otherwise)."""
     async with services.database.transaction() as session:
         try:
-            revision = await syncs.replace_draft(
+            revision = await drafts.replace_draft(
                 session=session,
                 sync=sync,
                 config=config,
                 account_id=caller.account_id,
                 expected_revision=_if_match(if_match),
             )
-        except syncs.DraftChanged as exc:
-            raise syncs.DraftChanged(exc.row, status=412) from exc
+        except drafts.DraftChanged as exc:
+            raise drafts.DraftChanged(exc.row, status=412) from exc
     response.headers["ETag"] = _etag(revision)
     return config
 
@@ -143,7 +146,7 @@ async def replace_draft(
 @router.get("/synchronizations/{sync_id}/published")
 async def get_published(sync: SyncDep, services: ServicesDep) -> SyncConfig | None:
     async with services.database.transaction() as session:
-        return await syncs.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
+        return await drafts.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
 
 
 @router.post("/synchronizations/{sync_id}/publish", response_model=PublishOut)

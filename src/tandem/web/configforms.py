@@ -11,10 +11,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tandem.sync import fieldtypes, sections
-from tandem.sync.metadata import FieldInfo, ProjectMeta
-from tandem.sync.models import Side
-from tandem.sync.schemas import (
+from tandem.sync.config import fieldtypes, sections
+from tandem.sync.config.metadata import FieldInfo, ProjectMeta
+from tandem.sync.config.schemas import (
     CommentRule,
     DefaultValue,
     Direction,
@@ -24,6 +23,7 @@ from tandem.sync.schemas import (
     StatusMapping,
     SyncConfig,
 )
+from tandem.sync.models import Side
 
 DIRECTION_LABELS = {
     Direction.FIRST_TO_SECOND: "First to Second",

@@ -12,11 +12,11 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from tandem.sync import flows, metadata, sections
-from tandem.sync import service as syncs
-from tandem.sync.metadata import ProjectMeta
+from tandem.sync import flows
+from tandem.sync.config import drafts, metadata, sections
+from tandem.sync.config.metadata import ProjectMeta
+from tandem.sync.config.schemas import Direction, FieldMapping, Problem, SyncConfig, SyncOut
 from tandem.sync.models import ConfigKind, Side, Synchronization
-from tandem.sync.schemas import Direction, FieldMapping, Problem, SyncConfig, SyncOut
 from tandem.sync.service import SyncError
 from tandem.web.configforms import DIRECTION_LABELS, item_id
 from tandem.web.errors import PageRoute
@@ -66,9 +66,11 @@ async def configuring(page: Page, sync_id: int) -> Configuring:
     described = await flows.describe(page.services, sync, page.caller)
     meta = await flows.project_metadata(page.services, sync)
     async with page.services.database.transaction() as session:
-        draft = await syncs.draft(session=session, sync=sync)
-        revision = await syncs.draft_revision(session=session, sync=sync)
-        published = await syncs.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
+        draft = await drafts.draft(session=session, sync=sync)
+        revision = await drafts.draft_revision(session=session, sync=sync)
+        published = await drafts.configuration(
+            session=session, sync=sync, kind=ConfigKind.PUBLISHED
+        )
     problems = metadata.validate(draft, meta[Side.FIRST], meta[Side.SECOND])
     return Configuring(sync, described, meta, draft, published, problems, revision)
 

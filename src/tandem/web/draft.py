@@ -8,12 +8,11 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from tandem.sync import sections
-from tandem.sync import service as syncs
-from tandem.sync.metadata import ProjectMeta
+from tandem.sync.config import drafts, sections
+from tandem.sync.config.metadata import ProjectMeta
+from tandem.sync.config.schemas import SyncConfig
+from tandem.sync.config.sections import Section
 from tandem.sync.models import Side
-from tandem.sync.schemas import SyncConfig
-from tandem.sync.sections import Section
 from tandem.web import configforms as forms
 from tandem.web.configforms import FormError
 from tandem.web.configure import (
@@ -39,7 +38,7 @@ async def save(
 ) -> Response:
     """Store the changed draft if it is still the revision the page was loaded with."""
     async with page.services.database.transaction() as session:
-        await syncs.replace_draft(
+        await drafts.replace_draft(
             session=session,
             sync=config.sync,
             config=new,
@@ -57,8 +56,8 @@ async def editing(page: Page, sync_id: int) -> Configuring:
     posted = text(form, "revision")
     if not posted.isdigit() or int(posted) != config.revision:
         async with page.services.database.transaction() as session:
-            row = await syncs.draft_row(session=session, sync=config.sync)
-        raise syncs.DraftChanged(row)
+            row = await drafts.draft_row(session=session, sync=config.sync)
+        raise drafts.DraftChanged(row)
     return config
 
 

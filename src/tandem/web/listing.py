@@ -9,8 +9,9 @@ from fastapi.responses import HTMLResponse
 
 from tandem.sync import flows
 from tandem.sync import service as syncs
+from tandem.sync.config import drafts
+from tandem.sync.config.schemas import SyncOut, SyncSideOut
 from tandem.sync.models import ConfigKind, Side, SyncState
-from tandem.sync.schemas import SyncOut, SyncSideOut
 from tandem.web.errors import PageRoute
 from tandem.web.page import PageDep
 from tandem.web.render import render
@@ -71,7 +72,7 @@ async def list_page(page: PageDep) -> HTMLResponse:
         published = {
             sync.id
             for sync in found
-            if await syncs.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
+            if await drafts.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
         }
     rows = [await flows.describe(page.services, sync, caller) for sync in found]
     context = {

@@ -9,10 +9,12 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from tandem.sync import flows, queue, runs
+from tandem.sync import flows
 from tandem.sync import service as syncs
+from tandem.sync.config.schemas import InitialSyncIn
+from tandem.sync.engine import runs
 from tandem.sync.models import EventStatus, Synchronization
-from tandem.sync.schemas import InitialSyncIn
+from tandem.sync.queue import events as queue
 from tandem.sync.service import SyncError
 from tandem.sync.views import MAX_ID
 from tandem.web.errors import PageRoute

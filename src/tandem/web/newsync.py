@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from tandem.jira.errors import JiraError
 from tandem.jira.schemas import Project
 from tandem.sync import flows
-from tandem.sync.schemas import NewSyncIn
+from tandem.sync.config.schemas import NewSyncIn
 from tandem.sync.service import SyncError
 from tandem.web.errors import PageRoute
 from tandem.web.page import FormPageDep, Page, PageDep

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from tandem.sync import flows, sections
+from tandem.sync import flows
+from tandem.sync.config import sections
 from tandem.web.configure import configuring, render_config
 from tandem.web.errors import PageRoute
 from tandem.web.page import FormPageDep, PageDep

@@ -1,12 +1,12 @@
 """The configuration tabs: one for each section of the configuration, in the order the pages
-show them (``tandem.sync.sections`` holds the sections themselves)."""
+show them (``tandem.sync.config.sections`` holds the sections themselves)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tandem.sync import sections
-from tandem.sync.sections import Section
+from tandem.sync.config import sections
+from tandem.sync.config.sections import Section
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from tandem.connect.descriptor import WEBHOOK_PATH
 from tandem.deps import ServicesDep
 from tandem.jira import strictjson
 from tandem.jira.webhooks import WebhookEvent
-from tandem.sync import intake
+from tandem.sync.queue import intake
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["webhooks"])

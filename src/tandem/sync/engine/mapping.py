@@ -26,9 +26,9 @@ from typing import Any
 
 from tandem.jira import adf
 from tandem.jira.schemas import Issue
-from tandem.sync.fieldtypes import Shape, shape_of
+from tandem.sync.config.fieldtypes import Shape, shape_of
+from tandem.sync.config.schemas import FieldMapping, SyncConfig
 from tandem.sync.models import Side
-from tandem.sync.schemas import FieldMapping, SyncConfig
 
 SUMMARY = "summary"
 MAX_SUMMARY = 255
@@ -114,7 +114,7 @@ def _references(field_id: str, value: list[Any]) -> list[Any]:
     return [_reference(v) if isinstance(v, dict) else v for v in value]
 
 
-# One writer per shape of value (``tandem.sync.fieldtypes``): field id, value read -> written.
+# One writer per shape of value (``config.fieldtypes``): field id, value read -> written.
 WRITERS: dict[Shape, Callable[[str, Any], Any]] = {
     Shape.DOCUMENT: lambda _, value: capped_document(adf.ensure_doc(value)),
     Shape.TEXT: _capped_text,

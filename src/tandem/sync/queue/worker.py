@@ -1,7 +1,7 @@
 """The worker: claims due events and applies them, different issues in parallel.
 
-It registers itself (tandem.sync.liveness) before its first claim, and puts back the events of
-workers that died. When stopped it lets what it is applying finish, and puts back whatever was
+It registers itself (``liveness``) before its first claim, and puts back the events of workers
+that died. When stopped it lets what it is applying finish, and puts back whatever was
 cut short (or never started) so that another worker takes it at once.
 """
 
@@ -10,13 +10,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Protocol
 
 from tandem.store.db import Database
-from tandem.sync import liveness, queue
-from tandem.sync.engine import Engine
-from tandem.sync.models import Event
+from tandem.sync.models import Event, EventStatus
+from tandem.sync.queue import events as queue
+from tandem.sync.queue import liveness
 
 log = logging.getLogger(__name__)
+
+
+class Applier(Protocol):
+    """What applies one claimed event (the engine); the queue knows nothing more of it."""
+
+    async def process(self, event: Event) -> EventStatus: ...
 
 
 class Worker:
@@ -26,7 +33,7 @@ class Worker:
         self,
         *,
         database: Database,
-        engine: Engine,
+        engine: Applier,
         concurrency: int = 8,
         poll_seconds: float = 1.0,
     ) -> None:

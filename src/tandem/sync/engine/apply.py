@@ -2,7 +2,7 @@
 
 Each event is applied in three steps, so that no database transaction is open while Jira is
 called: load what is needed (one transaction), write to Jira, record the outcome (another
-transaction). Issue events are handled here; comment events by ``tandem.sync.comments``.
+transaction). Issue events are handled here; comment events by ``tandem.sync.engine.comments``.
 """
 
 from __future__ import annotations
@@ -23,12 +23,11 @@ from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import CreatedIssue
 from tandem.jira.webhooks import WebhookEvent
 from tandem.store.db import Database
-from tandem.sync import eventtypes, freshness, linkprop, mapping, pending, queue
-from tandem.sync import service as syncs
-from tandem.sync.commentcheck import CommentReconciler
-from tandem.sync.comments import CommentSync
-from tandem.sync.context import Context, Result, done, find_link, now_ms, skipped, waiting
-from tandem.sync.failures import NOT_ON_SCREEN, SyncFailure, classify
+from tandem.sync.config import drafts
+from tandem.sync.engine import freshness, linkprop, mapping, pending
+from tandem.sync.engine.commentcheck import CommentReconciler
+from tandem.sync.engine.comments import CommentSync
+from tandem.sync.engine.context import Context, Result, done, find_link, now_ms, skipped, waiting
 from tandem.sync.models import (
     ConfigKind,
     Event,
@@ -38,6 +37,9 @@ from tandem.sync.models import (
     Synchronization,
     SyncState,
 )
+from tandem.sync.queue import events as queue
+from tandem.sync.queue import eventtypes
+from tandem.sync.queue.failures import NOT_ON_SCREEN, SyncFailure, classify
 from tandem.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -155,7 +157,7 @@ class Engine:
             sync = await session.get(Synchronization, event.synchronization_id)
             if sync is None or sync.state is SyncState.DELETED:
                 return skipped("the synchronization was deleted")
-            config = await syncs.configuration(
+            config = await drafts.configuration(
                 session=session, sync=sync, kind=ConfigKind.PUBLISHED
             )
             if config is None:

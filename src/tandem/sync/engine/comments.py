@@ -22,11 +22,11 @@ from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import SD_PUBLIC_COMMENT, Comment
 from tandem.store.base import utcnow
 from tandem.store.db import Database
-from tandem.sync import freshness
-from tandem.sync.context import Context, Result, done, skipped
-from tandem.sync.eventtypes import COMMENT_DELETED
-from tandem.sync.mapping import MAX_TEXT, capped_document, value_hash
+from tandem.sync.engine import freshness
+from tandem.sync.engine.context import Context, Result, done, skipped
+from tandem.sync.engine.mapping import MAX_TEXT, capped_document, value_hash
 from tandem.sync.models import CommentLink, IssueLink, Side, Synchronization
+from tandem.sync.queue.eventtypes import COMMENT_DELETED
 from tandem.tenants.models import Tenant
 
 SERVICE_DESK = "service_desk"

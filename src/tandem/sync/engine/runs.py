@@ -15,14 +15,15 @@ from tandem.jira.schemas import Issue
 from tandem.store.base import utcnow
 from tandem.store.db import Database
 from tandem.sync import service as syncs
-from tandem.sync.bulk import BulkCopier, queue_issue_event
-from tandem.sync.commentcheck import CommentChecks
-from tandem.sync.context import find_link
-from tandem.sync.eventtypes import ISSUE_UPDATED
-from tandem.sync.jql import restrict
+from tandem.sync.config import drafts
+from tandem.sync.config.schemas import SyncConfig
+from tandem.sync.engine.bulk import BulkCopier, queue_issue_event
+from tandem.sync.engine.commentcheck import CommentChecks
+from tandem.sync.engine.context import find_link
+from tandem.sync.engine.jql import restrict
+from tandem.sync.engine.scope import in_scope
 from tandem.sync.models import ConfigKind, Event, RunKind, Side, Synchronization, SyncRun
-from tandem.sync.schemas import SyncConfig
-from tandem.sync.scope import in_scope
+from tandem.sync.queue.eventtypes import ISSUE_UPDATED
 from tandem.tenants.models import Tenant
 
 ISSUE_FIELDS = ("summary", "description", "issuetype", "project", "status", "updated")
@@ -71,7 +72,7 @@ class Runner:
             sync = await session.get(Synchronization, sync_id)
             assert sync is not None
             config = (
-                await syncs.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
+                await drafts.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
                 or SyncConfig()
             )
             if since is not None:

@@ -26,7 +26,7 @@ DOCUMENT_FIELDS = frozenset({"description"})
 
 
 class Shape(enum.StrEnum):
-    """How a value is written; ``tandem.sync.mapping`` has one writer for each."""
+    """How a value is written; ``tandem.sync.engine.mapping`` has one writer for each."""
 
     DOCUMENT = "document"  # ADF, cut to Jira's limit
     TEXT = "text"  # a string, cut to Jira's limit
@@ -79,7 +79,7 @@ FIELD_TYPES: dict[str, FieldType] = {
 
 
 class Typed(Protocol):
-    """A field as its metadata describes it (``tandem.sync.metadata.FieldInfo``)."""
+    """A field as its metadata describes it (``tandem.sync.config.metadata.FieldInfo``)."""
 
     @property
     def type(self) -> str: ...

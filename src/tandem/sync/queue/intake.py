@@ -7,9 +7,10 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.jira.webhooks import WebhookEvent
-from tandem.sync import eventtypes, queue
 from tandem.sync import service as syncs
 from tandem.sync.models import Event
+from tandem.sync.queue import events as queue
+from tandem.sync.queue import eventtypes
 from tandem.tenants.models import Tenant
 
 log = logging.getLogger(__name__)

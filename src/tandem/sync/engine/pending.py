@@ -57,11 +57,12 @@ from tandem.jira.errors import JiraError, JiraNotFound, JiraUnavailable
 from tandem.jira.pool import ClientPool
 from tandem.store.base import utcnow
 from tandem.store.db import Database
-from tandem.sync import linkprop, queue
-from tandem.sync.context import Context, Result, done, find_link, skipped, waiting
-from tandem.sync.eventtypes import ISSUE_CREATED, ISSUE_EVENTS
-from tandem.sync.failures import SyncFailure
+from tandem.sync.engine import linkprop
+from tandem.sync.engine.context import Context, Result, done, find_link, skipped, waiting
 from tandem.sync.models import Event, EventStatus, IssueLink, Side
+from tandem.sync.queue import events as queue
+from tandem.sync.queue.eventtypes import ISSUE_CREATED, ISSUE_EVENTS
+from tandem.sync.queue.failures import SyncFailure
 from tandem.tenants.models import Tenant
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ parallel. Only the oldest open (pending or processing) event of a key is ever cl
 later event waits even behind a claim whose worker died, until that event is taken over.
 
 A claim names its worker (``claimed_by``) and stands while that worker is alive
-(tandem.sync.liveness): on PostgreSQL while the worker holds its advisory lock, which the server
+(``liveness``): on PostgreSQL while the worker holds its advisory lock, which the server
 drops when the worker's connection ends, so a killed worker's events are due again at once; on
 SQLite while its heartbeat is younger than a short lease. The alternative on PostgreSQL, a
 row or advisory lock per event held in a transaction for the whole apply, would keep one
@@ -45,8 +45,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from tandem.store.base import utcnow
-from tandem.sync import liveness
 from tandem.sync.models import Event, EventStatus, IssueLink, Side, Synchronization, SyncState
+from tandem.sync.queue import liveness
 
 # Claims recorded without a claimer (by workers of an earlier version) keep their old lease.
 UNOWNED_LEASE = timedelta(minutes=5)

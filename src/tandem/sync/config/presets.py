@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tandem.sync.metadata import ProjectMeta
-from tandem.sync.models import Side
-from tandem.sync.schemas import (
+from tandem.sync.config.metadata import ProjectMeta
+from tandem.sync.config.schemas import (
     CommentRule,
     CommentSettings,
     DefaultValue,
@@ -14,6 +13,7 @@ from tandem.sync.schemas import (
     Ref,
     SyncConfig,
 )
+from tandem.sync.models import Side
 
 POWER_CUSTOMER_TYPES = ("Task", "New Feature", "Improvement")
 POWER_CUSTOMER_TARGET = "IT Help"

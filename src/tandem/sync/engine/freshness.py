@@ -5,7 +5,7 @@ transient failure, a redelivery, a failed event retried from the monitor) or one
 change already synced may hold values older than what the copy shows now, so the source issue
 is read again and its current values are written instead. A first delivery in order keeps the
 snapshot: about one Jira call per change. Comment events follow the same rule
-(``tandem.sync.comments``): a retried one reads the comment again, so a reply made internal
+(``tandem.sync.engine.comments``): a retried one reads the comment again, so a reply made internal
 while its first delivery was failing is never copied from the older, public snapshot.
 """
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from tandem.jira.client import JiraClient
 from tandem.jira.errors import JiraNotFound
-from tandem.sync import mapping
-from tandem.sync.context import Context
+from tandem.sync.engine import mapping
+from tandem.sync.engine.context import Context
 from tandem.sync.models import Event, IssueLink
 
 ALWAYS_READ = ("project", "issuetype", "status", "updated")

@@ -17,8 +17,9 @@ from tandem.services import Services
 from tandem.settings import Settings
 from tandem.store.db import Database
 from tandem.sync import service as syncs
+from tandem.sync.config import drafts
+from tandem.sync.config.schemas import SyncConfig
 from tandem.sync.models import ConfigKind, Synchronization
-from tandem.sync.schemas import SyncConfig
 
 CLI_ACTOR = "tandem-cli"
 
@@ -45,7 +46,7 @@ async def _synchronization(
 async def export(settings: Settings, sync_id: int, *, published: bool) -> dict[str, Any]:
     kind = ConfigKind.PUBLISHED if published else ConfigKind.DRAFT
     async with _synchronization(settings, sync_id) as (session, sync):
-        config = await syncs.configuration(session=session, sync=sync, kind=kind)
+        config = await drafts.configuration(session=session, sync=sync, kind=kind)
     if config is None:
         raise ConfigFileError(f"synchronization {sync_id} has no {kind.value} version")
     return config.model_dump(mode="json")
@@ -69,7 +70,7 @@ def read(file: Path) -> SyncConfig:
 async def import_(settings: Settings, sync_id: int, file: Path) -> None:
     config = read(file)
     async with _synchronization(settings, sync_id) as (session, sync):
-        await syncs.replace_draft(session=session, sync=sync, config=config, account_id=CLI_ACTOR)
+        await drafts.replace_draft(session=session, sync=sync, config=config, account_id=CLI_ACTOR)
 
 
 async def run_worker(settings: Settings) -> None:

@@ -5,7 +5,7 @@ on the link property), create the rest with bulk create (50 per call), record th
 issue Jira refused is queued as an ordinary event, so the engine retries it and says why; each
 new link gets an event that copies its existing comments, in order, through the engine.
 
-Creates are guarded as in ``tandem.sync.pending``: an issue whose create is under way or was
+Creates are guarded as in ``tandem.sync.engine.pending``: an issue whose create is under way or was
 not confirmed is left to the engine (an ordinary event), and a bulk create that failed without
 saying what it made is not repeated here: Jira's announcements bind the copies it made, and the
 engine's events for its issues wait for them before they search or create.
@@ -23,12 +23,13 @@ from tandem.jira.client import JiraClient, NewIssue
 from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import CreatedIssue, Issue
 from tandem.store.db import Database
-from tandem.sync import linkprop, mapping, pending, queue
-from tandem.sync.context import find_link, now_ms
-from tandem.sync.eventtypes import INITIAL_COMMENTS, ISSUE_UPDATED
+from tandem.sync.config.schemas import SyncConfig
+from tandem.sync.engine import linkprop, mapping, pending
+from tandem.sync.engine.context import find_link, now_ms
+from tandem.sync.engine.scope import in_scope
 from tandem.sync.models import IssueLink, Side, Synchronization
-from tandem.sync.schemas import SyncConfig
-from tandem.sync.scope import in_scope
+from tandem.sync.queue import events as queue
+from tandem.sync.queue.eventtypes import INITIAL_COMMENTS, ISSUE_UPDATED
 from tandem.tenants.models import Tenant
 
 log = logging.getLogger(__name__)

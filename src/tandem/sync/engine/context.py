@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.jira.webhooks import WebhookEvent
+from tandem.sync.config.schemas import SyncConfig
 from tandem.sync.models import Event, EventStatus, IssueLink, Side, Synchronization
-from tandem.sync.schemas import SyncConfig
 
 
 @dataclass(frozen=True)

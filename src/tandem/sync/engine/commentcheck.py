@@ -20,10 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import Comment, Issue
 from tandem.store.db import Database
-from tandem.sync import queue
-from tandem.sync.comments import COMMENT_PROPERTY, CommentSync
-from tandem.sync.context import Context, Result, done, find_link, now_ms, skipped
-from tandem.sync.eventtypes import RECONCILE_COMMENTS
+from tandem.sync.config.schemas import SyncConfig
+from tandem.sync.engine.comments import COMMENT_PROPERTY, CommentSync
+from tandem.sync.engine.context import Context, Result, done, find_link, now_ms, skipped
 from tandem.sync.models import (
     CommentLink,
     Event,
@@ -32,7 +31,8 @@ from tandem.sync.models import (
     Side,
     Synchronization,
 )
-from tandem.sync.schemas import SyncConfig
+from tandem.sync.queue import events as queue
+from tandem.sync.queue.eventtypes import RECONCILE_COMMENTS
 from tandem.tenants.models import Tenant
 
 BATCH_SIZE = 50

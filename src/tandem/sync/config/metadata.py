@@ -10,9 +10,9 @@ from pydantic import BaseModel
 
 from tandem.jira.client import JiraClient
 from tandem.jira.schemas import IssueTypeStatuses
-from tandem.sync import fieldtypes
+from tandem.sync.config import fieldtypes
+from tandem.sync.config.schemas import Direction, FieldMapping, Problem, Ref, SyncConfig
 from tandem.sync.models import Side
-from tandem.sync.schemas import Direction, FieldMapping, Problem, Ref, SyncConfig
 
 REQUEST_TYPE_SCHEMA = "com.atlassian.servicedesk:vp-origin"
 SERVICE_DESK = "service_desk"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from tandem.sync.schemas import SyncConfig
+from tandem.sync.config.schemas import SyncConfig
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Configuration: the document, drafts and publishing, what projects offer, presets, files."""

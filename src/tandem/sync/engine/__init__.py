@@ -1,0 +1,1 @@
+"""The engine: applies events to Jira (issues, comments), reconciliation and bulk copies."""

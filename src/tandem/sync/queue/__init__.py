@@ -1,0 +1,1 @@
+"""The event queue: intake of verified webhooks, claims, the worker, failure handling."""
