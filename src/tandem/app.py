@@ -16,12 +16,12 @@ from tandem.connect.views import router as connect_router
 from tandem.jira.errors import JiraError
 from tandem.services import Services
 from tandem.settings import Settings
-from tandem.sync.service import SyncError
-from tandem.sync.views import router as api_router
+from tandem.sync.errors import SyncError
+from tandem.web.api import router as api_router
 from tandem.web.health import router as health_router
 from tandem.web.limits import BodyLimit, BodyTooLarge
 from tandem.web.metrics import router as metrics_router
-from tandem.web.ui import router as ui_router
+from tandem.web.pages.ui import router as ui_router
 from tandem.web.webhooks import router as webhooks_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"

@@ -13,6 +13,7 @@ import uvicorn
 from tandem import logs
 from tandem.app import create_app
 from tandem.connect.descriptor import build_descriptor
+from tandem.services import run_worker
 from tandem.settings import Settings
 from tandem.simulator.cli import sim
 from tandem.store import migrate
@@ -75,7 +76,7 @@ def worker() -> None:
     settings = _settings()
     logs.configure(settings.log_level, json=settings.log_json)
     try:
-        asyncio.run(configfile.run_worker(settings))
+        asyncio.run(run_worker(settings))
     except KeyboardInterrupt:
         pass
 

@@ -1,6 +1,6 @@
-"""Everything a running Tandem shares: settings, database, secrets, HTTP clients, the worker.
-
-Built once in the app's lifespan (never at import time) and closed when it ends.
+"""The composition root: everything a running Tandem shares (settings, database, secrets, HTTP
+clients, the worker), built once by the app's lifespan or by `tandem worker` (never at import
+time) and closed when it ends. The parts are handed narrow dependencies from here.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -149,3 +150,17 @@ class Services:
         await self.clients.aclose()
         await self.http.aclose()
         await self.database.dispose()
+
+
+async def run_worker(settings: Settings) -> None:
+    """The worker and reconciliation of `tandem serve`, alone, until SIGINT or SIGTERM."""
+    services = Services.build(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    services.start_worker()
+    try:
+        await stop.wait()
+    finally:
+        await services.aclose()

@@ -121,7 +121,7 @@ async def test_the_unbent_credential_passes_authentication(
     response = await send(client, route, route.url(sync_id), forger, "valid")
 
     assert response.status_code != 401, response.text[:300]
-    # a 403 may only be the state machine's ("only the SUP project can accept it")
+    # a 403 may only be the state machine's ("only administrators of SUP can accept this request")
     assert "can do this" not in response.text
     assert "You need to administer this project" not in response.text
 

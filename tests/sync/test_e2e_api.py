@@ -48,7 +48,7 @@ async def test_the_request_appears_on_both_projects_and_only_the_second_accepts(
     assert theirs["state"] == "requested"
     refused = await customer.post(f"/api/synchronizations/{sync_id}/accept")
     assert refused.status_code == 403
-    assert "only the SUP project can accept" in refused.json()["error"]
+    assert "only administrators of SUP can accept" in refused.json()["error"]
     rejected = await support.post(f"/api/synchronizations/{sync_id}/reject")
     assert rejected.json()["state"] == "rejected"
 

@@ -13,8 +13,8 @@ from tandem.store.db import Database
 from tandem.sync import service as syncs
 from tandem.sync.config import drafts
 from tandem.sync.config.schemas import CommentSettings, SyncConfig
+from tandem.sync.errors import SyncError
 from tandem.sync.models import ConfigKind, Synchronization, SyncState
-from tandem.sync.service import SyncError
 from tests.conftest import TEST_SECRET_KEY
 from tests.sync import factories
 

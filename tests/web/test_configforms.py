@@ -15,10 +15,10 @@ from tandem.sync.config.schemas import (
     SyncSideOut,
 )
 from tandem.sync.models import Side
-from tandem.web import configforms as forms
-from tandem.web.configforms import FormError
-from tandem.web.listing import actions
-from tandem.web.newsync import field_of, normalize_site_url
+from tandem.web.pages import configforms as forms
+from tandem.web.pages.configforms import FormError
+from tandem.web.pages.listing import actions
+from tandem.web.pages.newsync import field_of, normalize_site_url
 
 ACME = ProjectMeta(
     id="10000",
@@ -146,7 +146,7 @@ def test_site_urls_as_people_type_them() -> None:
     assert field_of("project X was not found on that site") == "project"
 
 
-def sync(state: str, side: Side) -> SyncOut:
+def sync(state: str, side: Side, *, published: bool = True) -> SyncOut:
     project = SyncSideOut(site="s", project_id="1", project_key="K", project_type="software")
     return SyncOut(
         id=1,
@@ -157,6 +157,7 @@ def sync(state: str, side: Side) -> SyncOut:
         my_side=side,
         requested_by="a",
         accepted_by=None,
+        published=published,
     )
 
 
@@ -176,5 +177,5 @@ def test_row_actions_depend_on_state_and_side(state: str, side: Side, labels: li
 
 
 def test_start_is_offered_once_a_configuration_is_published() -> None:
-    unpublished = actions(sync("accepted", Side.FIRST), published=False)
+    unpublished = actions(sync("accepted", Side.FIRST, published=False))
     assert [a.label for a in unpublished] == ["Configure", "Monitor", "Delete"]

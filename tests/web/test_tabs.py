@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi.routing import APIRoute
 
 from tandem.sync.config import sections
-from tandem.web import draft, tabs
+from tandem.web.pages import draft, tabs
 
 TEMPLATES = Path(tabs.__file__).parent / "templates"
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request, Response
 
 from tandem.connect.auth import AuthError, token_of
 from tandem.connect.descriptor import build_descriptor
-from tandem.deps import ServicesDep
 from tandem.tenants import service as tenants
 from tandem.tenants.models import TenantState
 from tandem.tenants.schemas import LifecyclePayload
+from tandem.web.deps import ServicesDep
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["connect"])

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.sync.config.schemas import SyncConfig
+from tandem.sync.errors import SyncError
 from tandem.sync.models import (
     AuditEntry,
     ConfigKind,
@@ -20,15 +21,6 @@ from tandem.sync.models import (
     SyncState,
 )
 from tandem.tenants.models import Tenant
-
-
-class SyncError(Exception):
-    """An action that cannot be done; ``status`` is the HTTP status that says why."""
-
-    def __init__(self, reason: str, status: int = 409) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from tandem.deps import ServicesDep
 from tandem.store import migrate
+from tandem.web.deps import ServicesDep
 
 router = APIRouter(tags=["health"])
 

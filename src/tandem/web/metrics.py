@@ -15,9 +15,9 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
-from tandem.deps import ServicesDep
 from tandem.jira.stats import ClientStats
 from tandem.sync.models import Event, Synchronization
+from tandem.web.deps import ServicesDep
 
 router = APIRouter(tags=["metrics"])
 

@@ -14,10 +14,10 @@ from pydantic import ValidationError
 
 from tandem.connect.auth import AuthError
 from tandem.connect.descriptor import WEBHOOK_PATH
-from tandem.deps import ServicesDep
 from tandem.jira import strictjson
 from tandem.jira.webhooks import WebhookEvent
 from tandem.sync.queue import intake
+from tandem.web.deps import ServicesDep
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["webhooks"])

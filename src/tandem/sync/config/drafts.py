@@ -10,8 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.sync.config.schemas import SyncConfig
+from tandem.sync.errors import DraftChanged, SyncError
 from tandem.sync.models import ConfigKind, Configuration, Synchronization, SyncState
-from tandem.sync.service import SyncError, audit
+from tandem.sync.service import audit
 
 
 async def _configuration_row(
@@ -58,22 +59,6 @@ async def _store_version(
     await audit(session=session, sync=sync, account_id=account_id, action=action, detail=detail)
     await session.flush()
     return row.revision
-
-
-class DraftChanged(SyncError):
-    """The draft is no longer the revision an edit was made on."""
-
-    def __init__(self, row: Configuration | None, status: int = 409) -> None:
-        self.row = row
-        self.revision = row.revision if row is not None else 0
-        by = "it is gone"
-        if row is not None:
-            by = f"by {row.updated_by or 'Tandem'} at {row.updated_at:%Y-%m-%d %H:%M} UTC"
-        super().__init__(
-            f"the draft was changed since this page was loaded ({by}; now revision "
-            f"{self.revision}): reload to see the current draft; nothing was changed",
-            status,
-        )
 
 
 async def draft_row(*, session: AsyncSession, sync: Synchronization) -> Configuration | None:

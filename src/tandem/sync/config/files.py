@@ -1,10 +1,8 @@
-"""Configurations as files (`tandem config export/import`) and the standalone worker."""
+"""Configurations as files (`tandem config export/import`)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,7 +11,6 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tandem.services import Services
 from tandem.settings import Settings
 from tandem.store.db import Database
 from tandem.sync import service as syncs
@@ -71,17 +68,3 @@ async def import_(settings: Settings, sync_id: int, file: Path) -> None:
     config = read(file)
     async with _synchronization(settings, sync_id) as (session, sync):
         await drafts.replace_draft(session=session, sync=sync, config=config, account_id=CLI_ACTOR)
-
-
-async def run_worker(settings: Settings) -> None:
-    """The worker and reconciliation of `tandem serve`, alone, until SIGINT or SIGTERM."""
-    services = Services.build(settings)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    services.start_worker()
-    try:
-        await stop.wait()
-    finally:
-        await services.aclose()

@@ -188,6 +188,7 @@ class SyncOut(BaseModel):
     my_side: Side
     requested_by: str
     accepted_by: str | None
+    published: bool = False  # a configuration has been published: it can be started
     linked_issues: int = 0
     events: dict[str, int] = {}
     last_event_at: str | None = None

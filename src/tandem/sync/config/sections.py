@@ -1,7 +1,7 @@
 """The sections of a synchronization's configuration: one table.
 
 Each section is a key of the configuration document (``SyncConfig``), in the document's
-order. The admin pages key their tabs, forms and draft changes by it (``tandem.web.tabs``),
+order. The admin pages key their tabs, forms and draft changes by it (``tandem.web.pages.tabs``),
 and the publish report names the sections a publication changes.
 """
 

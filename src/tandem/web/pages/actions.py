@@ -5,15 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from tandem.sync import flows
-from tandem.sync import service as syncs
-from tandem.sync.models import Side, Synchronization
-from tandem.sync.service import ACTION_SIDES, SyncError
-from tandem.web.errors import PageRoute
-from tandem.web.listing import STATE_LABELS
-from tandem.web.page import FormPageDep, Page, PageDep
-from tandem.web.people import display_names
-from tandem.web.render import redirect, render
+from tandem.usecases import synchronizations as usecase
+from tandem.web.pages.errors import PageRoute
+from tandem.web.pages.listing import STATE_LABELS
+from tandem.web.pages.page import FormPageDep, Page, PageDep
+from tandem.web.pages.people import display_names
+from tandem.web.pages.render import redirect, render
 
 router = APIRouter(route_class=PageRoute)
 
@@ -23,20 +20,14 @@ NOTICES = {"accept": "accepted", "reject": "rejected", "start": "started", "paus
 BACK = {"list": "", "request": "/request", "configure": "/configure", "monitor": "/monitor"}
 
 
-async def act(page: Page, sync: Synchronization, action: str) -> None:
-    """Apply ``action`` if this side may; the second project accepts or rejects a request."""
-    side = sync.side_of(page.caller.tenant.id, page.caller.project_id)
-    if side not in ACTION_SIDES[action]:
-        second = sync.project_key(Side.SECOND)
-        raise SyncError(f"only administrators of {second} can {action} this request", 403)
-    async with page.services.database.transaction() as session:
-        attached = await session.get(Synchronization, sync.id)
-        assert attached is not None
-        await syncs.transition(
-            session=session, sync=attached, action=action, account_id=page.caller.account_id
-        )
-    if action == "start":
-        page.services.wake_worker()
+async def act(page: Page, sync_id: int, action: str) -> None:
+    await usecase.act(
+        db=page.db,
+        caller=page.caller,
+        sync=await page.sync(sync_id),
+        action=action,
+        wake_worker=page.services.wake_worker,
+    )
 
 
 def back_path(sync_id: int, back: str) -> str:
@@ -46,16 +37,15 @@ def back_path(sync_id: int, back: str) -> str:
 @router.get("/ui/syncs/{sync_id:int}/request", response_class=HTMLResponse)
 async def view_request(sync_id: int, page: PageDep) -> HTMLResponse:
     sync = await page.sync(sync_id)
-    described = await flows.describe(page.services, sync, page.caller)
-    people = await display_names(page.services, sync, (sync.requested_by, sync.accepted_by))
+    described = await usecase.describe(db=page.db, sync=sync, caller=page.caller)
+    people = await display_names(page.jira, sync, (sync.requested_by, sync.accepted_by))
     context = {"sync": described, "people": people, "state_labels": STATE_LABELS}
     return render(page, "request.html", context)
 
 
 def _state_route(action: str) -> None:
     async def change_state(sync_id: int, page: FormPageDep) -> Response:
-        sync = await page.sync(sync_id)
-        await act(page, sync, action)
+        await act(page, sync_id, action)
         form = await page.request.form()
         return redirect(page, back_path(sync_id, str(form.get("back"))), notice=NOTICES[action])
 
@@ -72,12 +62,11 @@ for posted in POSTED_ACTIONS:
 @router.get("/ui/syncs/{sync_id:int}/delete", response_class=HTMLResponse)
 async def confirm_delete(sync_id: int, page: PageDep) -> HTMLResponse:
     sync = await page.sync(sync_id)
-    described = await flows.describe(page.services, sync, page.caller)
+    described = await usecase.describe(db=page.db, sync=sync, caller=page.caller)
     return render(page, "delete.html", {"sync": described, "state_labels": STATE_LABELS})
 
 
 @router.post("/ui/syncs/{sync_id:int}/delete", response_class=HTMLResponse)
 async def delete(sync_id: int, page: FormPageDep) -> Response:
-    sync = await page.sync(sync_id)
-    await act(page, sync, "delete")
+    await act(page, sync_id, "delete")
     return redirect(page, "/ui/syncs", notice="deleted")

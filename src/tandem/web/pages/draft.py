@@ -8,14 +8,15 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import FormData
 
-from tandem.sync.config import drafts, sections
+from tandem.sync.config import sections
 from tandem.sync.config.metadata import ProjectMeta
 from tandem.sync.config.schemas import SyncConfig
 from tandem.sync.config.sections import Section
 from tandem.sync.models import Side
-from tandem.web import configforms as forms
-from tandem.web.configforms import FormError
-from tandem.web.configure import (
+from tandem.usecases import configuration
+from tandem.web.pages import configforms as forms
+from tandem.web.pages.configforms import FormError
+from tandem.web.pages.configure import (
     Configuring,
     configuring,
     default_form,
@@ -24,10 +25,10 @@ from tandem.web.configure import (
     suggestions_form,
     tab_name,
 )
-from tandem.web.errors import PageRoute
-from tandem.web.page import FormPageDep, Page
-from tandem.web.render import redirect
-from tandem.web.tabs import FIRST, TABS, slug
+from tandem.web.pages.errors import PageRoute
+from tandem.web.pages.page import FormPageDep, Page
+from tandem.web.pages.render import redirect
+from tandem.web.pages.tabs import FIRST, TABS, slug
 
 router = APIRouter(route_class=PageRoute)
 PREFIX = "/ui/syncs/{sync_id:int}/draft"
@@ -37,14 +38,13 @@ async def save(
     page: Page, config: Configuring, new: SyncConfig, tab: str, notice: str = "saved"
 ) -> Response:
     """Store the changed draft if it is still the revision the page was loaded with."""
-    async with page.services.database.transaction() as session:
-        await drafts.replace_draft(
-            session=session,
-            sync=config.sync,
-            config=new,
-            account_id=page.caller.account_id,
-            expected_revision=config.revision,
-        )
+    await configuration.replace_draft(
+        db=page.db,
+        sync=config.sync,
+        caller=page.caller,
+        config=new,
+        expected_revision=config.revision,
+    )
     return redirect(page, f"/ui/syncs/{config.sync.id}/configure", tab=tab, notice=notice)
 
 
@@ -55,9 +55,7 @@ async def editing(page: Page, sync_id: int) -> Configuring:
     form = await page.request.form()
     posted = text(form, "revision")
     if not posted.isdigit() or int(posted) != config.revision:
-        async with page.services.database.transaction() as session:
-            row = await drafts.draft_row(session=session, sync=config.sync)
-        raise drafts.DraftChanged(row)
+        raise await configuration.draft_changed(db=page.db, sync=config.sync)
     return config
 
 

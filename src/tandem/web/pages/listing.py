@@ -7,14 +7,12 @@ from dataclasses import dataclass
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from tandem.sync import flows
-from tandem.sync import service as syncs
-from tandem.sync.config import drafts
 from tandem.sync.config.schemas import SyncOut, SyncSideOut
-from tandem.sync.models import ConfigKind, Side, SyncState
-from tandem.web.errors import PageRoute
-from tandem.web.page import PageDep
-from tandem.web.render import render
+from tandem.sync.models import Side, SyncState
+from tandem.usecases import synchronizations as usecase
+from tandem.web.pages.errors import PageRoute
+from tandem.web.pages.page import PageDep
+from tandem.web.pages.render import render
 
 router = APIRouter(route_class=PageRoute)
 
@@ -36,7 +34,7 @@ class Action:
     action: str | None = None
 
 
-def actions(sync: SyncOut, published: bool = True) -> list[Action]:
+def actions(sync: SyncOut) -> list[Action]:
     """What an admin of this side may do with the synchronization in its state (starting
     needs a published configuration)."""
     state = SyncState(sync.state)
@@ -47,7 +45,7 @@ def actions(sync: SyncOut, published: bool = True) -> list[Action]:
         found += [Action("Accept", action="accept"), Action("Reject", action="reject")]
     if state in (SyncState.ACCEPTED, SyncState.ACTIVE, SyncState.PAUSED):
         found.append(Action("Configure", page="configure"))
-    if state in (SyncState.ACCEPTED, SyncState.PAUSED) and published:
+    if state in (SyncState.ACCEPTED, SyncState.PAUSED) and sync.published:
         found.append(Action("Start", action="start"))
     if state is SyncState.ACTIVE:
         found.append(Action("Pause", action="pause"))
@@ -64,19 +62,9 @@ def other_side(sync: SyncOut) -> SyncSideOut:
 @router.get("/ui/syncs", response_class=HTMLResponse)
 async def list_page(page: PageDep) -> HTMLResponse:
     """The synchronizations of the project, newest first."""
-    caller = page.caller
-    async with page.services.database.transaction() as session:
-        found = await syncs.list_for_project(
-            session=session, tenant_id=caller.tenant.id, project_id=caller.project_id
-        )
-        published = {
-            sync.id
-            for sync in found
-            if await drafts.configuration(session=session, sync=sync, kind=ConfigKind.PUBLISHED)
-        }
-    rows = [await flows.describe(page.services, sync, caller) for sync in found]
+    rows = await usecase.list_syncs(db=page.db, caller=page.caller)
     context = {
-        "rows": [(row, actions(row, row.id in published)) for row in rows],
+        "rows": [(row, actions(row)) for row in rows],
         "other_side": other_side,
         "state_labels": STATE_LABELS,
         "home": True,

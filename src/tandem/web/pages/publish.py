@@ -5,12 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
-from tandem.sync import flows
 from tandem.sync.config import sections
-from tandem.web.configure import configuring, render_config
-from tandem.web.errors import PageRoute
-from tandem.web.page import FormPageDep, PageDep
-from tandem.web.render import redirect
+from tandem.usecases import configuration as usecase
+from tandem.web.pages.configure import configuring, render_config
+from tandem.web.pages.errors import PageRoute
+from tandem.web.pages.page import FormPageDep, PageDep
+from tandem.web.pages.render import redirect
 
 router = APIRouter(route_class=PageRoute)
 
@@ -26,7 +26,7 @@ async def review(sync_id: int, page: PageDep) -> HTMLResponse:
 async def publish(sync_id: int, page: FormPageDep) -> Response:
     """Publish if the draft passes every check against both projects; else show what fails."""
     sync = await page.sync(sync_id)
-    result = await flows.publish(page.services, page.caller, sync)
+    result = await usecase.publish(db=page.db, jira=page.jira, sync=sync, caller=page.caller)
     if not result.published:
         config = await configuring(page, sync_id)
         changes = sections.describe_changes(config.published, config.draft)

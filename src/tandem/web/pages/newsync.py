@@ -10,12 +10,12 @@ from pydantic import ValidationError
 
 from tandem.jira.errors import JiraError
 from tandem.jira.schemas import Project
-from tandem.sync import flows
 from tandem.sync.config.schemas import NewSyncIn
-from tandem.sync.service import SyncError
-from tandem.web.errors import PageRoute
-from tandem.web.page import FormPageDep, Page, PageDep
-from tandem.web.render import redirect, render, sentence
+from tandem.sync.errors import SyncError
+from tandem.usecases import synchronizations as usecase
+from tandem.web.pages.errors import PageRoute
+from tandem.web.pages.page import FormPageDep, Page, PageDep
+from tandem.web.pages.render import redirect, render, sentence
 
 router = APIRouter(route_class=PageRoute)
 
@@ -55,7 +55,7 @@ def _message(where: str, message: str) -> str:
 
 
 async def _local_projects(page: Page) -> list[Project]:
-    found = await flows.site_projects(page.services, page.caller)
+    found = await usecase.site_projects(jira=page.jira, caller=page.caller)
     return [p for p in found if p.id != page.caller.project_id]
 
 
@@ -94,7 +94,7 @@ async def send_request(mode: str, page: FormPageDep) -> Response:
         return await _form(page, mode, values, errors, 400)
     try:
         body = NewSyncIn(name=values["name"], project=values["project"], site_url=site_url)
-        await flows.request_sync(page.services, page.caller, body)
+        await usecase.request_sync(db=page.db, jira=page.jira, caller=page.caller, body=body)
     except ValidationError as exc:
         return await _form(page, mode, values, validation_errors(exc), 400)
     except SyncError as exc:

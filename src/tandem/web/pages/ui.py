@@ -11,17 +11,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from tandem.connect.auth import AuthError
-from tandem.deps import Caller, ServicesDep
-from tandem.web.actions import router as actions_router
-from tandem.web.configure import router as configure_router
-from tandem.web.draft import router as draft_router
-from tandem.web.errors import PageRoute
-from tandem.web.listing import router as listing_router
-from tandem.web.monitor import router as monitor_router
-from tandem.web.newsync import router as newsync_router
-from tandem.web.page import Page, session_of
-from tandem.web.publish import router as publish_router
-from tandem.web.render import all_js_url, render_plain
+from tandem.usecases.caller import Caller
+from tandem.web.deps import ServicesDep
+from tandem.web.pages.actions import router as actions_router
+from tandem.web.pages.configure import router as configure_router
+from tandem.web.pages.draft import router as draft_router
+from tandem.web.pages.errors import PageRoute
+from tandem.web.pages.listing import router as listing_router
+from tandem.web.pages.monitor import router as monitor_router
+from tandem.web.pages.newsync import router as newsync_router
+from tandem.web.pages.page import Page, session_of
+from tandem.web.pages.publish import router as publish_router
+from tandem.web.pages.render import all_js_url, render_plain
 
 router = APIRouter(tags=["ui"], route_class=PageRoute)
 

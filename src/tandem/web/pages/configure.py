@@ -12,18 +12,18 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from tandem.sync import flows
-from tandem.sync.config import drafts, metadata, sections
+from tandem.sync.config import metadata, sections
 from tandem.sync.config.metadata import ProjectMeta
 from tandem.sync.config.schemas import Direction, FieldMapping, Problem, SyncConfig, SyncOut
-from tandem.sync.models import ConfigKind, Side, Synchronization
-from tandem.sync.service import SyncError
-from tandem.web.configforms import DIRECTION_LABELS, item_id
-from tandem.web.errors import PageRoute
-from tandem.web.listing import STATE_LABELS
-from tandem.web.page import Page, PageDep
-from tandem.web.render import render
-from tandem.web.tabs import FIRST, TABS, slug, tab_of
+from tandem.sync.errors import SyncError
+from tandem.sync.models import Side, Synchronization
+from tandem.usecases import configuration, synchronizations
+from tandem.web.pages.configforms import DIRECTION_LABELS, item_id
+from tandem.web.pages.errors import PageRoute
+from tandem.web.pages.listing import STATE_LABELS
+from tandem.web.pages.page import Page, PageDep
+from tandem.web.pages.render import render
+from tandem.web.pages.tabs import FIRST, TABS, slug, tab_of
 
 router = APIRouter(route_class=PageRoute)
 
@@ -63,14 +63,10 @@ async def configuring(page: Page, sync_id: int) -> Configuring:
     sync = await page.sync(sync_id)
     if sync.state.value in ("requested", "rejected"):
         raise SyncError("the request must be accepted before the synchronization is configured")
-    described = await flows.describe(page.services, sync, page.caller)
-    meta = await flows.project_metadata(page.services, sync)
-    async with page.services.database.transaction() as session:
-        draft = await drafts.draft(session=session, sync=sync)
-        revision = await drafts.draft_revision(session=session, sync=sync)
-        published = await drafts.configuration(
-            session=session, sync=sync, kind=ConfigKind.PUBLISHED
-        )
+    described = await synchronizations.describe(db=page.db, sync=sync, caller=page.caller)
+    meta = await configuration.project_metadata(jira=page.jira, sync=sync)
+    draft, revision = await configuration.read_draft(db=page.db, sync=sync)
+    published = await configuration.read_published(db=page.db, sync=sync)
     problems = metadata.validate(draft, meta[Side.FIRST], meta[Side.SECOND])
     return Configuring(sync, described, meta, draft, published, problems, revision)
 

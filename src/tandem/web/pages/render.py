@@ -12,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from tandem.web.page import Page
+from tandem.web.pages.page import Page
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 # Pages carry the session token in their links: keep it out of Referer headers and caches.

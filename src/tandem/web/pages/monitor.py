@@ -3,39 +3,26 @@ the audit log of who changed what."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from tandem.sync import flows
-from tandem.sync import service as syncs
 from tandem.sync.config.schemas import InitialSyncIn
-from tandem.sync.engine import runs
+from tandem.sync.errors import SyncError
 from tandem.sync.models import EventStatus, Synchronization
-from tandem.sync.queue import events as queue
-from tandem.sync.service import SyncError
-from tandem.sync.views import MAX_ID
-from tandem.web.errors import PageRoute
-from tandem.web.listing import STATE_LABELS
-from tandem.web.page import FormPageDep, Page, PageDep
-from tandem.web.people import display_names
-from tandem.web.render import redirect, render, sentence
+from tandem.usecases import monitoring
+from tandem.usecases import synchronizations as usecase
+from tandem.web.pages.errors import PageRoute
+from tandem.web.pages.listing import STATE_LABELS
+from tandem.web.pages.page import FormPageDep, Page, PageDep
+from tandem.web.pages.people import display_names
+from tandem.web.pages.render import redirect, render, sentence
 
 router = APIRouter(route_class=PageRoute)
 
 EVENT_LIMIT = 100
 OPEN = (EventStatus.PENDING.value, EventStatus.PROCESSING.value)
 JQL_LIMIT = 2000
-
-
-async def _runs(page: Page, sync: Synchronization) -> list[dict[str, Any]]:
-    async with page.services.database.transaction() as session:
-        found = await runs.runs(session=session, sync=sync)
-        return [
-            {"run": run, "events": await runs.progress(session=session, run=run)} for run in found
-        ]
 
 
 async def monitor_page(
@@ -46,16 +33,13 @@ async def monitor_page(
     errors: dict[str, str] | None = None,
     http_status: int = 200,
 ) -> HTMLResponse:
-    described = await flows.describe(page.services, sync, page.caller)
+    described = await usecase.describe(db=page.db, sync=sync, caller=page.caller)
     chosen = EventStatus(status) if status in set(EventStatus) else None
-    async with page.services.database.transaction() as session:
-        events = await queue.list_events(
-            session=session, sync=sync, status=chosen, limit=EVENT_LIMIT
-        )
-        audit = await syncs.audit_log(session=session, sync=sync)
-    found_runs = await _runs(page, sync)
+    events = await monitoring.list_events(db=page.db, sync=sync, status=chosen, limit=EVENT_LIMIT)
+    audit = await monitoring.audit_log(db=page.db, sync=sync)
+    found_runs = await monitoring.list_runs(db=page.db, sync=sync)
     busy = any(described.events.get(s) for s in OPEN) or any(
-        r["run"].status == "running" for r in found_runs
+        r.run.status == "running" for r in found_runs
     )
     context = {
         "sync": described,
@@ -64,7 +48,7 @@ async def monitor_page(
         "statuses": [s.value for s in EventStatus],
         "runs": found_runs,
         "audit": audit,
-        "people": await display_names(page.services, sync, (e.account_id for e in audit)),
+        "people": await display_names(page.jira, sync, (e.account_id for e in audit)),
         "busy": busy,
         "state_labels": STATE_LABELS,
         "values": values or {},
@@ -84,19 +68,13 @@ async def retry(sync_id: int, page: FormPageDep) -> Response:
     sync = await page.sync(sync_id)
     form = await page.request.form()
     event = str(form.get("event", ""))
-    event_ids = [int(event)] if event.isascii() and event.isdigit() else None
-    if event_ids and not 0 < event_ids[0] <= MAX_ID:
-        event_ids = []  # no event has that id
-    async with page.services.database.transaction() as session:
-        count = await queue.retry_failed(session=session, sync=sync, event_ids=event_ids)
-        await syncs.audit(
-            session=session,
-            sync=sync,
-            account_id=page.caller.account_id,
-            action="retry",
-            detail=f"{count} failed event(s) queued again",
-        )
-    page.services.wake_worker()
+    count = await monitoring.retry_failed(
+        db=page.db,
+        sync=sync,
+        caller=page.caller,
+        event_ids=[int(event)] if event.isascii() and event.isdigit() else None,
+        wake_worker=page.services.wake_worker,
+    )
     return redirect(page, f"/ui/syncs/{sync_id}/monitor", notice="retried", n=count)
 
 
@@ -112,7 +90,14 @@ async def synchronize_existing(sync_id: int, page: FormPageDep) -> Response:
         errors = {"jql": f"Keep the JQL under {JQL_LIMIT} characters."}
         return await monitor_page(page, sync, values={"jql": jql}, errors=errors, http_status=400)
     try:
-        await flows.start_initial_sync(page.services, page.caller, sync, body.jql)
+        await monitoring.start_initial_sync(
+            db=page.db,
+            runner=page.services.runner,
+            background=page.services.background,
+            sync=sync,
+            caller=page.caller,
+            jql=body.jql,
+        )
     except SyncError as exc:
         if exc.status != 422:
             raise

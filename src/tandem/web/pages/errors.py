@@ -10,9 +10,9 @@ from fastapi.routing import APIRoute
 
 from tandem.connect.auth import AuthError
 from tandem.jira.errors import JiraError
-from tandem.sync.service import SyncError
-from tandem.web.page import NotProjectAdmin, Page, SessionExpired
-from tandem.web.render import render, render_plain, sentence
+from tandem.sync.errors import SyncError
+from tandem.web.pages.page import NotProjectAdmin, Page, SessionExpired
+from tandem.web.pages.render import render, render_plain, sentence
 
 Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 

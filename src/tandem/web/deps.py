@@ -1,16 +1,17 @@
-"""Request dependencies: the services built at start-up and the authenticated caller."""
+"""Request dependencies of the HTTP adapters: the services built at start-up, the verified
+caller of the JSON API, and the synchronization a route names."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from tandem.connect.auth import AuthError
 from tandem.services import Services
+from tandem.sync.models import Synchronization
 from tandem.tenants import service as tenants
-from tandem.tenants.models import Tenant
+from tandem.usecases.caller import Caller, visible_sync
 
 
 def get_services(request: Request) -> Services:
@@ -19,16 +20,6 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
-
-
-@dataclass(frozen=True)
-class Caller:
-    """A Jira user acting on one project, verified, and an admin of that project."""
-
-    tenant: Tenant
-    account_id: str
-    project_id: str
-    project_key: str
 
 
 async def caller_from_session(services: Services, token: str) -> Caller:
@@ -58,3 +49,10 @@ async def get_caller(request: Request, services: ServicesDep) -> Caller:
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+async def get_sync(sync_id: int, caller: CallerDep, services: ServicesDep) -> Synchronization:
+    return await visible_sync(db=services.database, caller=caller, sync_id=sync_id)
+
+
+SyncDep = Annotated[Synchronization, Depends(get_sync)]

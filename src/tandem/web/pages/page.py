@@ -16,10 +16,13 @@ from fastapi import Depends, Request
 
 from tandem.connect.auth import AuthError
 from tandem.connect.session import Session
-from tandem.deps import Caller, ServicesDep, caller_from_session
+from tandem.jira.pool import ClientPool
 from tandem.services import Services
+from tandem.store.db import Database
 from tandem.sync.models import Synchronization
-from tandem.sync.views import visible_sync
+from tandem.tenants.models import Tenant
+from tandem.usecases.caller import Caller, visible_sync
+from tandem.web.deps import ServicesDep, caller_from_session
 
 TOKEN_PARAM = "s"
 
@@ -50,6 +53,14 @@ class Page:
     token: str
 
     @property
+    def db(self) -> Database:
+        return self.services.database
+
+    @property
+    def jira(self) -> ClientPool[Tenant]:
+        return self.services.clients
+
+    @property
     def root(self) -> str:
         return urlsplit(self.services.settings.base_url).path.rstrip("/")
 
@@ -69,7 +80,7 @@ class Page:
 
     async def sync(self, sync_id: int) -> Synchronization:
         """A synchronization of this project (either side), or a 404."""
-        return await visible_sync(sync_id, self.caller, self.services)
+        return await visible_sync(db=self.db, caller=self.caller, sync_id=sync_id)
 
 
 def session_of(caller: Caller) -> Session:
