@@ -57,7 +57,8 @@ async def replace_draft(
             expected_revision=_if_match(if_match),
         )
     except DraftChanged as exc:
-        raise DraftChanged(exc.row, status=412) from exc
+        exc.status = 412  # an If-Match that no longer holds: HTTP's own answer
+        raise
     response.headers["ETag"] = _etag(revision)
     return config
 
