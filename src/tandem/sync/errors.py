@@ -17,14 +17,12 @@ class SyncError(Exception):
 class DraftChanged(SyncError):
     """The draft is no longer the revision an edit was made on."""
 
-    def __init__(self, row: Configuration | None, status: int = 409) -> None:
-        self.row = row
+    def __init__(self, row: Configuration | None) -> None:
         self.revision = row.revision if row is not None else 0
         by = "it is gone"
         if row is not None:
             by = f"by {row.updated_by or 'Tandem'} at {row.updated_at:%Y-%m-%d %H:%M} UTC"
         super().__init__(
             f"the draft was changed since this page was loaded ({by}; now revision "
-            f"{self.revision}): reload to see the current draft; nothing was changed",
-            status,
+            f"{self.revision}): reload to see the current draft; nothing was changed"
         )
