@@ -16,9 +16,10 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
-HTTP = ("fastapi", "starlette", "tandem.web", "tandem.connect")
+DOORS = ("tandem.doors", "tandem.connect")
+HTTP = ("fastapi", "starlette", "tandem.web", *DOORS)
 WIRING = ("tandem.app", "tandem.services", "tandem.deps", "tandem.cli", "tandem.demo")
-DOMAIN = ("tandem.sync", "tandem.tenants", "tandem.web", "tandem.connect", "tandem.jira")
+DOMAIN = ("tandem.sync", "tandem.tenants", "tandem.web", *DOORS, "tandem.jira")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,17 @@ RULES = (
     Rule(
         "tenants know no engine and no HTTP", ("tandem.tenants",), ("tandem.sync", *HTTP, *WIRING)
     ),
-    Rule("the engine knows no HTTP and no wiring", ("tandem.sync",), (*HTTP, *WIRING)),
+    Rule("the engine knows no HTTP, no door and no wiring", ("tandem.sync",), (*HTTP, *WIRING)),
+    Rule(
+        "the site seam names no door, no engine and no wiring",
+        ("tandem.doors",),
+        ("tandem.connect", "tandem.web", "fastapi", "tandem.sync", *WIRING),
+    ),
+    Rule(
+        "a door is no router: its HTTP entry points live in tandem.web",
+        ("tandem.connect",),
+        ("fastapi", "tandem.web", *WIRING),
+    ),
     Rule(
         "only the CLI starts the demo",
         ("tandem",),
@@ -151,6 +162,11 @@ def test_every_listed_exception_is_still_needed() -> None:
         ("tandem.sync.queue.worker", "from starlette.requests import Request", ("starlette",)),
         ("tandem.sync.engine.apply", "from ...web import render", ("tandem.web",)),
         ("tandem.web.ui", "from tandem import demo", ("tandem.demo",)),
+        ("tandem.sync.engine.runs", "from tandem.doors.door import Doors", ("tandem.doors",)),
+        ("tandem.sync.queue.intake", "from tandem.connect import door", ("tandem.connect",)),
+        ("tandem.doors.door", "from tandem.connect.door import ConnectDoor", ("tandem.connect",)),
+        ("tandem.connect.door", "from fastapi import APIRouter", ("fastapi",)),
+        ("tandem.connect.lifecycle", "from tandem.deps import ServicesDep", ("tandem.deps",)),
         (
             "tandem.tenants.service",
             "def f():\n    from tandem.sync import service",
@@ -170,6 +186,8 @@ def test_a_forbidden_import_is_found(module: str, source: str, expected: tuple[s
         ("tandem.cli", "from tandem.demo.run import run"),
         ("tandem.connect.clientauth", "from tandem.jira.pool import ClientPool"),
         ("tandem.web.webhooks", "from fastapi import Request"),
+        ("tandem.connect.door", "from tandem.doors.door import Door"),
+        ("tandem.web.webhooks", "from tandem.doors.door import Doors"),
     ],
 )
 def test_an_allowed_import_passes(module: str, source: str) -> None:
