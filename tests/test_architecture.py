@@ -16,18 +16,19 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
-HTTP = ("fastapi", "starlette", "tandem.web", "tandem.connect")
+DOORS = ("tandem.doors", "tandem.connect")
+HTTP = ("fastapi", "starlette", "tandem.web", *DOORS)
 WIRING = ("tandem.app", "tandem.services", "tandem.cli", "tandem.demo")
 DOMAIN = (
     "tandem.sync",
     "tandem.tenants",
     "tandem.usecases",
     "tandem.web",
-    "tandem.connect",
+    *DOORS,
     "tandem.jira",
 )
-ADMIN_DOORS = ("tandem.web.api", "tandem.web.pages")
-# What the admin doors may read of the domain directly: shapes, tables, types, pure checks.
+ADMIN_ADAPTERS = ("tandem.web.api", "tandem.web.pages")
+# What the admin pages and the API may read of the domain directly: shapes, types, pure checks.
 READ_ONLY = (
     "tandem.store.db",
     "tandem.tenants.models",
@@ -80,7 +81,7 @@ RULES = (
         "tenants know no engine and no HTTP", ("tandem.tenants",), ("tandem.sync", *HTTP, *WIRING)
     ),
     Rule(
-        "the engine knows no HTTP, no use case and no wiring",
+        "the engine knows no HTTP, no door, no use case and no wiring",
         ("tandem.sync",),
         (*HTTP, "tandem.usecases", *WIRING),
     ),
@@ -96,10 +97,20 @@ RULES = (
     ),
     Rule("use cases know no HTTP and no wiring", ("tandem.usecases",), (*HTTP, *WIRING)),
     Rule(
-        "the admin doors change things only through use cases",
-        ADMIN_DOORS,
+        "the admin pages and the API change things only through use cases",
+        ADMIN_ADAPTERS,
         ("tandem.sync", "tandem.tenants", "tandem.store"),
         unless=READ_ONLY,
+    ),
+    Rule(
+        "the site seam names no door, no engine and no wiring",
+        ("tandem.doors",),
+        ("tandem.connect", "tandem.web", "fastapi", "tandem.sync", *WIRING),
+    ),
+    Rule(
+        "a door is no router: its HTTP entry points live in tandem.web",
+        ("tandem.connect",),
+        ("fastapi", "tandem.web", *WIRING),
     ),
     Rule(
         "only the CLI starts the demo",
@@ -206,6 +217,11 @@ def test_every_listed_exception_is_still_needed() -> None:
         ("tandem.sync.engine.runs", "from tandem.usecases import caller", ("tandem.usecases",)),
         ("tandem.web.pages.monitor", "from tandem.sync.queue import events", ("tandem.sync",)),
         ("tandem.web.api.configuration", "from tandem.sync.config import drafts", ("tandem.sync",)),
+        ("tandem.sync.engine.runs", "from tandem.doors.door import Doors", ("tandem.doors",)),
+        ("tandem.sync.queue.intake", "from tandem.connect import door", ("tandem.connect",)),
+        ("tandem.doors.door", "from tandem.connect.door import ConnectDoor", ("tandem.connect",)),
+        ("tandem.connect.door", "from fastapi import APIRouter", ("fastapi",)),
+        ("tandem.connect.lifecycle", "from tandem.web.deps import ServicesDep", ("tandem.web",)),
         (
             "tandem.tenants.service",
             "def f():\n    from tandem.sync import service",
@@ -228,6 +244,8 @@ def test_a_forbidden_import_is_found(module: str, source: str, expected: tuple[s
         ("tandem.web.pages.monitor", "from tandem.usecases import monitoring"),
         ("tandem.web.api.synchronizations", "from tandem.sync.config.schemas import SyncOut"),
         ("tandem.sync.engine.apply", "from tandem.sync.queue import events"),
+        ("tandem.connect.door", "from tandem.doors.door import Door"),
+        ("tandem.web.webhooks", "from tandem.doors.door import Doors"),
     ],
 )
 def test_an_allowed_import_passes(module: str, source: str) -> None:

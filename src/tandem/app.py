@@ -12,13 +12,13 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from tandem.connect.auth import AuthError
-from tandem.connect.views import router as connect_router
 from tandem.jira.errors import JiraError
 from tandem.services import Services
 from tandem.settings import Settings
 from tandem.sync.errors import SyncError
 from tandem.web.api import router as api_router
 from tandem.web.health import router as health_router
+from tandem.web.lifecycle import router as lifecycle_router
 from tandem.web.limits import BodyLimit, BodyTooLarge
 from tandem.web.metrics import router as metrics_router
 from tandem.web.pages.ui import router as ui_router
@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(health_router)
     app.include_router(metrics_router)
-    app.include_router(connect_router)
+    app.include_router(lifecycle_router)
     app.include_router(ui_router)
     app.include_router(webhooks_router)
     app.include_router(api_router)

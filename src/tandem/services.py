@@ -18,9 +18,11 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tandem.connect.auth import RequestVerifier
-from tandem.connect.clientauth import tenant_clients
+from tandem.connect.clientauth import ConnectSigner
+from tandem.connect.door import ConnectDoor
 from tandem.connect.install_keys import InstallKeys
 from tandem.connect.session import SessionTokens
+from tandem.doors.door import Doors
 from tandem.jira.pool import ClientPool
 from tandem.keys import resolve_secret_key
 from tandem.settings import Settings
@@ -46,6 +48,7 @@ class Services:
     box: SecretBox
     http: httpx.AsyncClient
     verifier: RequestVerifier
+    doors: Doors
     clients: ClientPool[Tenant]
     worker: Worker
     sessions: SessionTokens
@@ -68,11 +71,10 @@ class Services:
             install_keys=InstallKeys(settings.install_keys_url, http),
             box=box,
         )
-        clients = tenant_clients(
-            app_key=settings.app_key,
-            box=box,
-            calls_per_second=settings.jira_calls_per_second,
-            transport=jira_transport,
+        signer = ConnectSigner(app_key=settings.app_key, box=box)
+        doors = Doors([ConnectDoor(verifier=verifier, signer=signer)])
+        clients = doors.client_pool(
+            calls_per_second=settings.jira_calls_per_second, transport=jira_transport
         )
         engine = Engine(
             database=database,
@@ -85,6 +87,7 @@ class Services:
             box=box,
             http=http,
             verifier=verifier,
+            doors=doors,
             clients=clients,
             worker=Worker(database=database, engine=engine),
             sessions=SessionTokens(secret_key),

@@ -23,21 +23,15 @@ from starlette.requests import Request
 
 from tandem.connect import jwt as connect_jwt
 from tandem.connect.install_keys import InstallKeyError, InstallKeys
+from tandem.doors.errors import AuthError
 from tandem.store.secrets import SecretBox
 from tandem.tenants import service as tenants
 from tandem.tenants.models import Tenant
 from tandem.tenants.schemas import LifecyclePayload
 
+__all__ = ["AuthError", "JiraRequestContext", "RequestVerifier", "token_of"]
+
 LEEWAY_SECONDS = 30
-
-
-class AuthError(Exception):
-    """A request that is not authenticated; ``status`` is 401, 400 or 503."""
-
-    def __init__(self, reason: str, status: int = 401) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,22 @@ class ConnectJwtAuth(httpx.Auth):
         return f"ConnectJwtAuth(app_key={self.app_key!r}, base_path={self.base_path!r})"
 
 
+class ConnectSigner:
+    """The auth and address of a Connect tenant's calls: JWTs signed as the app with the
+    tenant's shared secret; a re-install (a new shared secret) is a new address."""
+
+    def __init__(self, *, app_key: str, box: SecretBox) -> None:
+        self._app_key = app_key
+        self._box = box
+
+    def auth(self, tenant: Tenant) -> httpx.Auth:
+        secret = tenants.shared_secret(tenant=tenant, box=self._box)
+        return ConnectJwtAuth(app_key=self._app_key, shared_secret=secret, base_url=tenant.base_url)
+
+    def address(self, tenant: Tenant) -> SiteAddress:
+        return SiteAddress(tenant.id, tenant.base_url, tenant.shared_secret_encrypted)
+
+
 def tenant_clients(
     *,
     app_key: str,
@@ -65,18 +81,12 @@ def tenant_clients(
     calls_per_second: float = RateLimits.default.rate,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> ClientPool[Tenant]:
-    """One client per tenant; a re-install (a new shared secret) gets a new client."""
-
-    def auth(tenant: Tenant) -> httpx.Auth:
-        secret = tenants.shared_secret(tenant=tenant, box=box)
-        return ConnectJwtAuth(app_key=app_key, shared_secret=secret, base_url=tenant.base_url)
-
-    def address(tenant: Tenant) -> SiteAddress:
-        return SiteAddress(tenant.id, tenant.base_url, tenant.shared_secret_encrypted)
-
+    """A pool of Connect tenants alone (tools and tests; the app's pool serves every door,
+    ``tandem.doors.Doors.client_pool``)."""
+    signer = ConnectSigner(app_key=app_key, box=box)
     return ClientPool(
-        address=address,
-        auth=auth,
+        address=signer.address,
+        auth=signer.auth,
         calls_per_second=calls_per_second,
         transport=transport,
     )

@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tandem.store.base import Base, Timestamps
 
+# The door of sites that installed the Connect app, and of every site recorded before doors.
+CONNECT_DOOR = "connect"
+
 
 class TenantState(enum.StrEnum):
     INSTALLED = "installed"
@@ -19,7 +22,8 @@ class TenantState(enum.StrEnum):
 
 
 class Tenant(Timestamps, Base):
-    """One Jira site that installed the app."""
+    """One Jira site Tandem can call and hear from; ``door`` names how it is connected
+    (``tandem.doors``)."""
 
     __tablename__ = "tenants"
 
@@ -30,6 +34,7 @@ class Tenant(Timestamps, Base):
     product_type: Mapped[str] = mapped_column(String(64), default="jira")
     description: Mapped[str] = mapped_column(Text, default="")
     shared_secret_encrypted: Mapped[str] = mapped_column(Text)
+    door: Mapped[str] = mapped_column(String(32), default=CONNECT_DOOR, server_default=CONNECT_DOOR)
     state: Mapped[TenantState] = mapped_column(
         Enum(
             TenantState,

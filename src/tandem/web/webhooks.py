@@ -1,8 +1,10 @@
 """The webhook receiver: verify, read, store, answer. The worker applies the events later.
 
-The JWT covers the method, path and query, not the body, so it is verified before a byte of
-the body is read: an unsigned request costs Tandem nothing. The body is then read under
-``TANDEM_MAX_WEBHOOK_BYTES`` (``tandem.web.limits``) and parsed as strict JSON.
+One receiver for every door: the door of the route (``add_receiver``) says which tenant sent
+the request (``tandem.doors``), before the body is read where its proof allows (Connect's JWT
+covers the method, path and query, not the body: an unsigned request costs Tandem nothing).
+The body is then read under ``TANDEM_MAX_WEBHOOK_BYTES`` (``tandem.web.limits``), parsed as
+strict JSON and stored, whatever the door, in one transaction before the answer.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import logging
 from fastapi import APIRouter, Request, Response
 from pydantic import ValidationError
 
-from tandem.connect.auth import AuthError
 from tandem.connect.descriptor import WEBHOOK_PATH
+from tandem.doors.errors import AuthError
 from tandem.jira import strictjson
 from tandem.jira.webhooks import WebhookEvent
+from tandem.services import Services
 from tandem.sync.queue import intake
+from tandem.tenants.models import CONNECT_DOOR
 from tandem.web.deps import ServicesDep
 
 log = logging.getLogger(__name__)
@@ -53,17 +57,16 @@ def _identifier(request: Request) -> str | None:
     return identifier
 
 
-@router.post(WEBHOOK_PATH, status_code=204)
-async def receive(request: Request, services: ServicesDep) -> Response:
+async def receive(door: str, request: Request, services: Services) -> Response:
     """Stored before Jira gets its answer: an event acknowledged is an event kept."""
     async with services.database.transaction() as session:
-        context = await services.verifier.verify_tenant_request(session, request)
+        tenant = await services.doors.verify_event(door, session, request)
     webhook, payload = _parse(await request.body())
     retry = request.headers.get("X-Atlassian-Webhook-Retry")
     async with services.database.transaction() as session:
         stored = await intake.store(
             session=session,
-            tenant=context.tenant,
+            tenant=tenant,
             webhook=webhook,
             payload=payload,
             identifier=_identifier(request),
@@ -73,3 +76,17 @@ async def receive(request: Request, services: ServicesDep) -> Response:
         services.wake_worker()
     log.debug("webhook %s: %d event(s) stored", webhook.webhook_event, len(stored))
     return Response(status_code=204)
+
+
+def add_receiver(router: APIRouter, path: str, door: str) -> None:
+    """Receive the webhooks of door ``door``'s sites at ``path``."""
+
+    async def receive_webhook(request: Request, services: ServicesDep) -> Response:
+        return await receive(door, request, services)
+
+    router.add_api_route(
+        path, receive_webhook, methods=["POST"], status_code=204, name=f"webhooks_{door}"
+    )
+
+
+add_receiver(router, WEBHOOK_PATH, CONNECT_DOOR)

@@ -1,4 +1,4 @@
-"""Connect endpoints: the descriptor and the lifecycle callbacks."""
+"""The Connect app's HTTP entry points: the descriptor and the lifecycle callbacks."""
 
 from __future__ import annotations
 
