@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from .api import comments, control, issues, keys, meta, pages, properties, search, servicedesk
+from .api.versions import ApiVersions
 from .errors import JiraError
 from .simulator import Simulator
 from .traffic import Traffic
@@ -57,6 +58,7 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_middleware(Traffic, simulator=simulator, routes=[r for x in routers for r in x.routes])
+    app.add_middleware(ApiVersions, simulator=simulator)  # outermost: Traffic sees v3 paths
     return app
 
 
