@@ -57,4 +57,13 @@ def test_jira_package_with_its_default_options(sim_url: str) -> None:
     found = jira.search_issues("project = ACME", fields="summary,status")
     assert [(i.key, i.fields.status.name) for i in found] == [("ACME-1", "Done")]
     assert [c.body for c in jira.comments("ACME-1")] == ["Seen on {{main}}", "Closing it"]
+    assert [p.key for p in jira.projects()] == ["ACME"]
+    assert "Medium" in [p.name for p in jira.priorities()]
+    assert "Done" in [r.name for r in jira.resolutions()]
+    assert jira.issue("ACME-1").fields.resolution.name == "Done"
+    chris = next(u for u in jira.search_users(query="chris"))
+    assert jira.assign_issue("ACME-1", "chris")  # the client looks the user up by name
+    assert jira.issue("ACME-1").fields.assignee.displayName == chris.displayName
+    jira.add_watcher("ACME-1", "chris")
+    assert [w.accountId for w in jira.watchers("ACME-1").watchers] == [chris.accountId]
     jira.close()
