@@ -8,7 +8,16 @@ from typing import Any
 
 from fastapi.routing import APIRoute
 
-from tandem.simulator.api import comments, issues, meta, properties, search, servicedesk
+from tandem.simulator.api import (
+    catalog,
+    comments,
+    issue_parts,
+    issues,
+    meta,
+    properties,
+    search,
+    servicedesk,
+)
 from tandem.simulator.scopes import ENDPOINT_SCOPES
 from tests.support.openapi import SPECS_DIR
 
@@ -27,7 +36,7 @@ def _operation(method: str, path: str) -> dict[str, Any]:
 
 def test_routes_are_spec_operations_with_their_connect_scope() -> None:
     seen = set()
-    for module in (issues, comments, properties, search, meta, servicedesk):
+    for module in (issues, issue_parts, comments, properties, search, meta, catalog, servicedesk):
         for route in module.router.routes:
             assert isinstance(route, APIRoute)
             path = route.path.removeprefix("/sites/{site}")

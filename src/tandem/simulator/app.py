@@ -11,7 +11,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from .api import comments, control, issues, keys, meta, pages, properties, search, servicedesk
+from .api import (
+    catalog,
+    comments,
+    control,
+    issue_parts,
+    issues,
+    keys,
+    meta,
+    pages,
+    properties,
+    search,
+    servicedesk,
+)
+from .api.versions import ApiVersions
 from .errors import JiraError
 from .simulator import Simulator
 from .traffic import Traffic
@@ -49,7 +62,19 @@ def create_app(
     app.state.simulator = simulator
     routers = [
         m.router
-        for m in (issues, comments, properties, search, meta, servicedesk, control, keys, pages)
+        for m in (
+            issue_parts,
+            issues,
+            comments,
+            properties,
+            search,
+            meta,
+            catalog,
+            servicedesk,
+            control,
+            keys,
+            pages,
+        )
     ]
     for router in routers:
         app.include_router(router)
@@ -57,6 +82,7 @@ def create_app(
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_middleware(Traffic, simulator=simulator, routes=[r for x in routers for r in x.routes])
+    app.add_middleware(ApiVersions, simulator=simulator)  # outermost: Traffic sees v3 paths
     return app
 
 

@@ -26,6 +26,19 @@ PRIORITIES = [
 ]
 
 RESOLUTION_DONE = {"id": "10000", "name": "Done", "description": "Work has been completed."}
+# A new Jira Cloud site's resolutions; a transition into a done status sets "Done".
+RESOLUTIONS = [
+    RESOLUTION_DONE,
+    {"id": "10001", "name": "Won't Do", "description": "This issue won't be actioned."},
+    {"id": "10002", "name": "Duplicate", "description": "The problem is a duplicate of another."},
+    {"id": "10003", "name": "Cannot Reproduce", "description": "This is not reproducible."},
+]
+# Status category key: (id, color name, name), as Jira Cloud has them.
+STATUS_CATEGORIES = {
+    "new": (2, "blue-gray", "To Do"),
+    "indeterminate": (4, "yellow", "In Progress"),
+    "done": (3, "green", "Done"),
+}
 
 
 def workflow(project_type: ProjectType) -> Workflow:

@@ -257,8 +257,11 @@ def transition_issue(site: Site, actor: User, issue: Issue, body: Any) -> None:
     )
     parsed = fieldvalues.parse(context, body.get("fields"), body.get("update"))
     parsed.raise_if_invalid()
+    added = _comment_additions(body.get("update"))
     values = {**parsed.values, **_status_values(site, transition.to)}
     apply_changes(site, actor, issue, values, type_name="issue_generic")
+    for comment in added:
+        comments.add_platform_comment(site, actor, issue, comment)
 
 
 def _status_values(site: Site, status_id: str) -> dict[str, Any]:

@@ -175,6 +175,10 @@ class _Parser:
         raise syntax_error(f"Expecting an operator but got '{token.text}'.")
 
     def value_list(self) -> list[Value]:
+        """``(a, b, ...)``, or one list function: ``issuetype in standardIssueTypes()``."""
+        token = self.peek()
+        if token is not None and token.kind == "word":
+            return [self.value()]
         self.expect_op("(")
         values = [self.value()]
         while (token := self.peek()) is not None and token.text == ",":

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import adf
+from . import adf, represent
 from .clock import now
-from .defaults import REQUEST_TYPE_FIELD_ID
+from .defaults import REQUEST_TYPE_FIELD_ID, RESOLUTIONS, STATUS_CATEGORIES
 from .errors import JiraError
 from .jql import Clause, Junction, Node, Not, Query, Value
 from .models import Issue, PropertyExtraction, User
@@ -62,8 +62,11 @@ class Evaluator:
         return self._clause(node)
 
     def _clause(self, clause: Clause) -> Predicate:
-        clause = Clause(clause.field, clause.operator, [self._resolve(v) for v in clause.values])
+        values = [resolved for v in clause.values for resolved in self._resolve(v)]
+        clause = Clause(clause.field, clause.operator, values)
         name = clause.field.lower()
+        if name == "resolution":
+            clause = _unresolved_as_empty(clause)
         prop = _PROPERTY.fullmatch(clause.field)
         if prop:
             return self._property_clause(clause, prop.group("key"), prop.group("path") or "")
@@ -75,10 +78,15 @@ class Evaluator:
         getter = self._getter(name, clause)
         return _compare(clause, getter, _plain_matcher)
 
-    def _resolve(self, value: Value) -> Value:
+    def _resolve(self, value: Value) -> list[Value]:
+        """Values of the functions that stand for values; others (dates) stay as they are."""
         if value.function and value.text == "currentuser":
-            return Value(self.viewer.account_id)
-        return value
+            return [Value(self.viewer.account_id)]
+        if value.function and value.text in ("standardissuetypes", "subtaskissuetypes"):
+            subtask = value.text == "subtaskissuetypes"
+            kinds = [t for t in self.site.state.issue_types if t.subtask == subtask]
+            return [Value(kind.id) for kind in kinds] or [Value("-1", function=True)]
+        return [value]
 
     def _getter(self, name: str, clause: Clause) -> Callable[[Issue], list[str]]:
         site = self.site
@@ -100,6 +108,24 @@ class Evaluator:
             return lambda issue: _listed(issue.fields.get(name))
         if name == "priority":
             return lambda issue: _priority_names(site, issue)
+        return self._more_getters(name, clause)
+
+    def _more_getters(self, name: str, clause: Clause) -> Callable[[Issue], list[str]]:
+        site = self.site
+        if name == "resolution":
+            self._check_values(clause, "resolution", _known_resolution)
+            return _resolution_names
+        if name == "statuscategory":
+            self._check_values(clause, "statusCategory", _known_category)
+            return lambda issue: _category_names(site, issue)
+        if name == "comment":
+            _require_text_operator(clause)
+            return lambda issue: self._comment_texts(issue)
+        if name == "parent":
+            self._check_values(clause, "parent", lambda v: site.issue(v) is not None)
+            return lambda issue: _parent_names(site, issue)
+        if name in ("watcher", "watchers"):
+            return lambda issue: [w.lower() for w in issue.watchers]
         definition = site.field_by_clause(name)
         if definition and definition.id == REQUEST_TYPE_FIELD_ID:
             return lambda issue: _request_type_names(site, issue)
@@ -135,6 +161,54 @@ class Evaluator:
         if extraction.type in ("number",):
             return _compare(clause, lambda i: _extract(i, key, path), _number_matcher)
         return _compare(clause, lambda i: _extract(i, key, path), _exact_matcher)
+
+    def _comment_texts(self, issue: Issue) -> list[str]:
+        notes = represent.visible_comments(self.site, issue, self.viewer)
+        return [adf.to_text(note.body) for note in notes]
+
+
+def _unresolved_as_empty(clause: Clause) -> Clause:
+    """``resolution = Unresolved`` is ``resolution is EMPTY`` (a quoted "Unresolved" too)."""
+    values = [Value(None) if (v.text or "").lower() == "unresolved" else v for v in clause.values]
+    return Clause(clause.field, clause.operator, values)
+
+
+def _known_resolution(value: str) -> bool:
+    return any(value.lower() in (r["name"].lower(), r["id"]) for r in RESOLUTIONS)
+
+
+def _resolution_names(issue: Issue) -> list[str]:
+    value = issue.fields.get("resolution")
+    return [str(value["name"]).lower(), str(value["id"])] if value else []
+
+
+def _known_category(value: str) -> bool:
+    return any(
+        value.lower() in (key, str(number), name.lower())
+        for key, (number, _, name) in STATUS_CATEGORIES.items()
+    )
+
+
+def _category_names(site: Site, issue: Issue) -> list[str]:
+    state = site.status(issue.fields.get("status"))
+    if state is None:
+        return []
+    number, _, name = STATUS_CATEGORIES[state.category]
+    return [state.category, str(number), name.lower()]
+
+
+def _require_text_operator(clause: Clause) -> None:
+    if clause.operator not in ("~", "!~", "is", "is not"):
+        raise JiraError(
+            400, [f"The operator '{clause.operator}' is not supported by the 'comment' field."]
+        )
+
+
+def _parent_names(site: Site, issue: Issue) -> list[str]:
+    parent = (
+        site.issue(str(issue.fields.get("parent") or "")) if issue.fields.get("parent") else None
+    )
+    return [parent.key.lower(), parent.id] if parent else []
 
 
 def _listed(value: Any) -> list[str]:

@@ -158,6 +158,7 @@ class Issue(BaseModel):
     comments: list[Comment] = Field(default_factory=list)
     properties: dict[str, Any] = Field(default_factory=dict)
     histories: list[History] = Field(default_factory=list)
+    watchers: list[str] = Field(default_factory=list)  # account ids
 
 
 class WebhookModule(BaseModel):

@@ -32,6 +32,7 @@ PROJECT_PERMISSIONS: dict[str, str] = {
     "DELETE_OWN_COMMENTS": "Delete Own Comments",
     "CREATE_ATTACHMENTS": "Create Attachments",
     "SERVICEDESK_AGENT": "Service Desk Agent",
+    "MANAGE_WATCHERS": "Manage Watchers",
 }
 GLOBAL_PERMISSIONS: dict[str, str] = {
     "ADMINISTER": "Administer Jira",
@@ -45,6 +46,7 @@ _ADMIN_ONLY = {
     "DELETE_ALL_COMMENTS",
     "DELETE_ISSUES",
     "MODIFY_REPORTER",
+    "MANAGE_WATCHERS",
 }
 _MEMBER = set(PROJECT_PERMISSIONS) - _ADMIN_ONLY - {"SERVICEDESK_AGENT"}
 _ROLE_GRANTS: dict[str, set[str]] = {

@@ -9,18 +9,14 @@ from urllib.parse import quote
 
 from . import adf
 from .clock import jira_time
-from .defaults import REQUEST_TYPE_FIELD_ID, RESOLUTION_DONE
+from .defaults import REQUEST_TYPE_FIELD_ID, RESOLUTION_DONE, STATUS_CATEGORIES
 from .models import Comment, History, Issue, IssueType, Priority, Project, Status, User
 from .permissions import is_agent
 from .servicedesk_views import request_type_field_value
 from .site import Site
 
 ISSUE_EXPAND = "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations"
-_CATEGORIES = {
-    "new": (2, "blue-gray", "To Do"),
-    "indeterminate": (4, "yellow", "In Progress"),
-    "done": (3, "green", "Done"),
-}
+_CATEGORIES = STATUS_CATEGORIES
 _EXTRA_FIELDS = ("statuscategorychangedate",)
 
 

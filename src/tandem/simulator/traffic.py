@@ -10,6 +10,7 @@ from typing import Any
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .apiv2 import SCOPE_KEY
 from .faults import Decision, decide
 from .simulator import Simulator
 
@@ -38,7 +39,7 @@ class Traffic:
             return
         method = scope["method"]
         template, params = self._template(method, scope["path"])
-        operation = f"{method} {template}"
+        operation = f"{method} {_called_version(template, scope)}"
         status = await self._faulted(scope, receive, send, site.name, operation, params)
         self.simulator.counters.record(site.name, operation, status)
 
@@ -110,6 +111,14 @@ class Traffic:
 
         await self.app(scope, receive, capture)
         return status
+
+
+def _called_version(template: str, scope: Scope) -> str:
+    """The template as called: v2 and ``latest`` calls are served by the v3 routes."""
+    version = scope.get(SCOPE_KEY)
+    if not version:
+        return template
+    return template.replace("/rest/api/3/", f"/rest/api/{version}/", 1)
 
 
 async def _discard(message: Message) -> None:
