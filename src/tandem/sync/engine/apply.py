@@ -28,6 +28,7 @@ from tandem.sync.engine import freshness, linkprop, mapping, pending
 from tandem.sync.engine.commentcheck import CommentReconciler
 from tandem.sync.engine.comments import CommentSync
 from tandem.sync.engine.context import Context, Result, done, find_link, now_ms, skipped, waiting
+from tandem.sync.engine.notify import QuietEdits
 from tandem.sync.models import (
     ConfigKind,
     Event,
@@ -79,6 +80,7 @@ class Engine:
         )
         self._app_accounts: dict[int, str] = {}
         self._app_account_lock = asyncio.Lock()
+        self.quiet = QuietEdits()
 
     async def process(self, event: Event) -> EventStatus:
         """Apply a claimed event and record the outcome; returns its new status."""
@@ -345,7 +347,7 @@ class Engine:
             if transitioned:
                 return done("; ".join(notes))
             return skipped("; ".join(notes) or "no mapped field changed")
-        await self._edit(self.client(ctx.sync, ctx.target), target_key, write.fields)
+        await self._edit(ctx, target_key, write.fields)
         async with self.database.transaction() as session:
             stored = await session.get(IssueLink, link.id)
             assert stored is not None
@@ -355,9 +357,11 @@ class Engine:
         names = ", ".join(sorted(write.fields))
         return done("; ".join([f"updated {names} on {target_key}", *notes]))
 
-    async def _edit(self, client: JiraClient, key: str, fields: dict[str, Any]) -> None:
+    async def _edit(self, ctx: Context, key: str, fields: dict[str, Any]) -> None:
+        client = self.client(ctx.sync, ctx.target)
+        site = ctx.sync.tenant(ctx.target).client_key
         try:
-            await client.edit_issue(key, fields=fields)
+            await self.quiet.edit(client, site, ctx.sync.project_id(ctx.target), key, fields=fields)
         except JiraBadRequest as exc:
             if not any(NOT_ON_SCREEN in message for message in exc.errors.values()):
                 raise
