@@ -16,9 +16,10 @@ def sync(project_id: str) -> Synchronization:
 
 def test_touched_issues_of_one_project_since_a_time() -> None:
     since = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    now = datetime(2026, 3, 1, 9, 45, 10, tzinfo=UTC)
 
-    assert touched_jql(sync("10000"), Side.FIRST, since) == (
-        'project = 10000 AND updated >= "2026-03-01 09:30" ORDER BY key ASC'
+    assert touched_jql(sync("10000"), Side.FIRST, since, now=now) == (
+        'project = 10000 AND updated >= "-16m" ORDER BY key ASC'
     )
     assert touched_jql(sync("10000"), Side.SECOND, since).startswith("project = 20000 AND")
 

@@ -126,3 +126,8 @@ async def test_a_field_not_on_the_edit_screen_fails_with_advice(stack: Stack) ->
     (event,) = await failed(api, sync_id)
     assert "summary is not on the edit screen of SUP-1" in str(event["last_error"])
     assert "add the field to the screen" in str(event["last_error"])
+    assert "administer" not in str(event["last_error"])  # no advice Jira would not honour
+    async with httpx.AsyncClient(base_url=stack.sim_url) as control:
+        counters = (await control.get("/sites/support/_sim/counters")).json()
+    edits = counters["PUT /rest/api/3/issue/{issueIdOrKey}"]
+    assert "403" not in edits  # no overrideScreenSecurity attempt: it needs Administer Jira

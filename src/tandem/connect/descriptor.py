@@ -21,6 +21,8 @@ ISSUE_LINK_ALIAS = "tandemPeer"
 # READ: projects, issue types, fields, request types, issues and comments to synchronize.
 # WRITE: create and edit issues, requests and comments; write the link entity property.
 # DELETE: remove a synced comment (or issue) when its source is deleted or made internal.
+# Not ADMIN ("Administer the Jira site"): overriding screen security would need it, and the
+# Administer Jira permission with it; see docs/ARCHITECTURE.md, "The scopes Tandem asks for".
 SCOPES = ("READ", "WRITE", "DELETE")
 
 

@@ -187,6 +187,7 @@ def _ensure_app_user(site: Site, installation: Installation) -> User:
             display_name=installation.name,
             account_type="app",
             app_key=installation.key,
+            time_zone=site.state.default_time_zone,
         )
         site.state.users.append(user)
     user.display_name = installation.name

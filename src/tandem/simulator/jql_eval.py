@@ -1,12 +1,21 @@
-"""Evaluating parsed JQL against issues, with Jira's validation errors."""
+"""Evaluating parsed JQL against issues, with Jira's validation errors.
+
+Date literals (``"yyyy-MM-dd HH:mm"``, ``"yyyy/MM/dd HH:mm"``, ``"yyyy-MM-dd"``,
+``"yyyy/MM/dd"``; a date alone means midnight) are wall-clock times in the *searching user's*
+time zone, as Jira reads them (``JqlDateSupport.convertToDate(String, TimeZone)``; Atlassian's
+"JQL Date Time Formats"); so are ``startOfDay()`` and stored date-only values (``duedate``).
+Relative periods (``"-15m"``, ``"-2h"``, ``"-1d"``, ``"-1w"``) count from now and mean the same
+instant in every zone.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from . import adf, represent
 from .clock import now
@@ -139,7 +148,10 @@ class Evaluator:
                 )
 
     def _date_clause(self, clause: Clause, field_id: str) -> Predicate:
-        bounds = [None if v.text is None else parse_date(v, clause.field) for v in clause.values]
+        zone = user_zone(self.viewer)
+        bounds = [
+            None if v.text is None else parse_date(v, clause.field, zone) for v in clause.values
+        ]
 
         def moment(issue: Issue) -> datetime | None:
             if field_id == "created":
@@ -147,7 +159,7 @@ class Evaluator:
             if field_id == "updated":
                 return issue.updated
             raw = issue.fields.get(field_id)
-            return _parse_stored_date(raw) if raw else None
+            return _parse_stored_date(raw, zone) if raw else None
 
         return _compare_dates(clause, moment, bounds)
 
@@ -370,11 +382,17 @@ def _compare_dates(
     return predicate
 
 
-def parse_date(value: Value, field: str) -> datetime:
+def user_zone(user: User) -> ZoneInfo:
+    """The zone a user's JQL dates are read in (their profile's time zone)."""
+    return ZoneInfo(user.time_zone)
+
+
+def parse_date(value: Value, field: str, zone: ZoneInfo) -> datetime:
+    """The instant a JQL date value denotes for a searcher in ``zone``."""
     text = value.text or ""
     if value.function and text in ("now", "startofday"):
         moment = now()
-        midnight = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+        midnight = moment.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
         return moment if text == "now" else midnight
     relative = _RELATIVE.match(text.replace(" ", ""))
     if relative:
@@ -383,7 +401,7 @@ def parse_date(value: Value, field: str) -> datetime:
         return now() + sign * delta
     for pattern in _DATE_FORMATS:
         try:
-            return datetime.strptime(text, pattern).replace(tzinfo=UTC)
+            return datetime.strptime(text, pattern).replace(tzinfo=zone)
         except ValueError:
             continue
     raise JiraError(
@@ -396,11 +414,12 @@ def parse_date(value: Value, field: str) -> datetime:
     )
 
 
-def _parse_stored_date(raw: str) -> datetime | None:
+def _parse_stored_date(raw: str, zone: ZoneInfo) -> datetime | None:
+    """A stored value as an instant; a date alone is midnight where the searcher is."""
     for pattern in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%d"):
         try:
             parsed = datetime.strptime(raw, pattern)
         except ValueError:
             continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
     return None

@@ -193,6 +193,7 @@ class SiteState(BaseModel):
     name: str
     title: str
     cloud_id: str
+    default_time_zone: str = "UTC"  # given to users without their own, and to app users
     users: list[User] = Field(default_factory=list)
     statuses: list[Status] = Field(default_factory=list)
     issue_types: list[IssueType] = Field(default_factory=list)

@@ -1,6 +1,8 @@
 """Building sites from seed documents (the scenario YAML, or JSON sent to the control API).
 
 Users are referred to by email (or accountId), issue types by name, as people write seeds.
+A site's ``defaultTimeZone`` (an IANA name, "UTC" if absent) is the zone of users without their
+own ``timeZone`` and of the app users that installs create, as Jira's default user time zone is.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import uuid
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -62,12 +65,13 @@ def build_site(spec: dict[str, Any]) -> SiteState:
     state = SiteState(
         name=name,
         title=spec.get("title", name),
+        default_time_zone=time_zone(spec.get("defaultTimeZone", "UTC")),
         cloud_id=spec.get("cloudId") or str(uuid.uuid5(uuid.NAMESPACE_URL, f"sim:{name}")),
         statuses=list(defaults.STATUSES),
         priorities=list(defaults.PRIORITIES),
         fields=defaults.fields(),
     )
-    state.users = [_user(name, u) for u in spec.get("users", [])]
+    state.users = [_user(state, u) for u in spec.get("users", [])]
     state.issue_types = [_issue_type(t) for t in spec.get("issueTypes", [])]
     for index, project in enumerate(spec.get("projects", [])):
         state.projects.append(_project(state, project, index))
@@ -80,10 +84,19 @@ def _required(spec: dict[str, Any], key: str) -> Any:
     return spec[key]
 
 
-def _user(site: str, spec: dict[str, Any]) -> User:
+def time_zone(name: Any) -> str:
+    """An IANA time zone name, checked (``SeedError`` if Jira would not know it)."""
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SeedError(f"unknown time zone '{name}'") from None
+    return str(name)
+
+
+def _user(state: SiteState, spec: dict[str, Any]) -> User:
     email = spec.get("email")
     handle = email or _required(spec, "displayName")
-    digest = hashlib.sha256(f"{site}:{handle}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{state.name}:{handle}".encode()).hexdigest()
     return User(
         account_id=spec.get("accountId") or digest[:24],
         display_name=_required(spec, "displayName"),
@@ -92,7 +105,7 @@ def _user(site: str, spec: dict[str, Any]) -> User:
         api_token=spec.get("apiToken") or f"ATATT-sim-{digest[24:40]}",
         site_admin=bool(spec.get("siteAdmin", False)),
         email_public=bool(spec.get("emailPublic", False)),
-        time_zone=spec.get("timeZone", "UTC"),
+        time_zone=time_zone(spec.get("timeZone", state.default_time_zone)),
     )
 
 

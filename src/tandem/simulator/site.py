@@ -24,6 +24,7 @@ from .models import (
 
 if TYPE_CHECKING:
     from .events import Event
+    from .notifications import Notification
 
 EventSink = Callable[["Site", "Event"], None]
 
@@ -37,6 +38,7 @@ class Site:
         self.fault_runtime = FaultRuntime()
         self.rng = random.Random()
         self.index = SearchIndex()
+        self.notifications: list[Notification] = []  # emails Jira would send (not persisted)
         self._root_url = root_url
         self._sink = sink
 

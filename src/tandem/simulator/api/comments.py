@@ -5,11 +5,21 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from .. import comments, issues, represent
+from .. import comments, issues, notifications, represent
 from ..errors import bad_request, not_found
 from ..models import Comment, Issue
 from ..site import Site
-from .deps import SITE_PREFIX, ActorDep, SiteDep, integer, json_body, no_content, ok, values
+from .deps import (
+    SITE_PREFIX,
+    ActorDep,
+    SiteDep,
+    integer,
+    json_body,
+    no_content,
+    notify_users,
+    ok,
+    values,
+)
 
 router = APIRouter(prefix=SITE_PREFIX + "/rest/api/3")
 
@@ -48,6 +58,7 @@ async def add_comment(
 ) -> JSONResponse:
     issue = issues.visible_issue(site, actor.user, issueIdOrKey)
     note = comments.add_platform_comment(site, actor.user, issue, await json_body(request))
+    notifications.record(site, issue, "commented", actor.user)
     expand = values(request, "expand")
     return ok(represent.comment(site, issue, note, viewer=actor.user, expand=expand), 201)
 
@@ -69,6 +80,8 @@ async def update_comment(
     issue = issues.visible_issue(site, actor.user, issueIdOrKey)
     note = comments.visible_comment(site, actor.user, issue, id)
     comments.update_comment(site, actor.user, issue, note, await json_body(request))
+    notify = notify_users(request)
+    notifications.record(site, issue, "comment_updated", actor.user, notify=notify)
     expand = values(request, "expand")
     return ok(represent.comment(site, issue, note, viewer=actor.user, expand=expand))
 

@@ -87,6 +87,11 @@ def flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "").lower() == "true"
 
 
+def notify_users(request: Request) -> bool:
+    """``notifyUsers``: true unless sent as false (its default in Jira's spec)."""
+    return request.query_params.get("notifyUsers", "true").lower() != "false"
+
+
 def integer(request: Request, name: str, default: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":

@@ -7,10 +7,20 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from .. import issues, metadata, represent
+from .. import issues, metadata, notifications, represent
 from ..errors import JiraError, bad_request, forbidden
 from ..permissions import global_permissions
-from .deps import SITE_PREFIX, ActorDep, SiteDep, flag, json_body, no_content, ok, values
+from .deps import (
+    SITE_PREFIX,
+    ActorDep,
+    SiteDep,
+    flag,
+    json_body,
+    no_content,
+    notify_users,
+    ok,
+    values,
+)
 
 router = APIRouter(prefix=SITE_PREFIX + "/rest/api/3")
 
@@ -93,6 +103,8 @@ async def edit_issue(
     issue = issues.visible_issue(site, actor.user, issueIdOrKey)
     override = _override_screen(request, site, actor)
     issues.edit_issue(site, actor.user, issue, await json_body(request), override_screen=override)
+    quiet = not notify_users(request) and notifications.may_silence_edit(site, issue, actor.user)
+    notifications.record(site, issue, "updated", actor.user, notify=not quiet)
     if flag(request, "returnIssue"):
         return ok(_issue_body(request, site, actor, issue))
     return no_content()
@@ -133,6 +145,7 @@ async def do_transition(
 ) -> Response:
     issue = issues.visible_issue(site, actor.user, issueIdOrKey)
     issues.transition_issue(site, actor.user, issue, await json_body(request))
+    notifications.record(site, issue, "transitioned", actor.user)
     return no_content()
 
 

@@ -18,7 +18,7 @@ import httpx
 from sqlalchemy import delete
 
 from tandem.jira.client import JiraClient
-from tandem.jira.errors import JiraBadRequest, JiraError, JiraPermissionError
+from tandem.jira.errors import JiraBadRequest, JiraError
 from tandem.jira.pool import ClientPool
 from tandem.jira.schemas import CreatedIssue
 from tandem.jira.webhooks import WebhookEvent
@@ -28,6 +28,7 @@ from tandem.sync.engine import freshness, linkprop, mapping, pending
 from tandem.sync.engine.commentcheck import CommentReconciler
 from tandem.sync.engine.comments import CommentSync
 from tandem.sync.engine.context import Context, Result, done, find_link, now_ms, skipped, waiting
+from tandem.sync.engine.notify import QuietEdits
 from tandem.sync.models import (
     ConfigKind,
     Event,
@@ -39,7 +40,7 @@ from tandem.sync.models import (
 )
 from tandem.sync.queue import events as queue
 from tandem.sync.queue import eventtypes
-from tandem.sync.queue.failures import NOT_ON_SCREEN, SyncFailure, classify
+from tandem.sync.queue.failures import NOT_ON_SCREEN, SCREEN_ADVICE, SyncFailure, classify
 from tandem.tenants.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class Engine:
         )
         self._app_accounts: dict[int, str] = {}
         self._app_account_lock = asyncio.Lock()
+        self.quiet = QuietEdits()
 
     async def process(self, event: Event) -> EventStatus:
         """Apply a claimed event and record the outcome; returns its new status."""
@@ -345,7 +347,7 @@ class Engine:
             if transitioned:
                 return done("; ".join(notes))
             return skipped("; ".join(notes) or "no mapped field changed")
-        await self._edit(self.client(ctx.sync, ctx.target), target_key, write.fields)
+        await self._edit(ctx, target_key, write.fields)
         async with self.database.transaction() as session:
             stored = await session.get(IssueLink, link.id)
             assert stored is not None
@@ -355,21 +357,21 @@ class Engine:
         names = ", ".join(sorted(write.fields))
         return done("; ".join([f"updated {names} on {target_key}", *notes]))
 
-    async def _edit(self, client: JiraClient, key: str, fields: dict[str, Any]) -> None:
+    async def _edit(self, ctx: Context, key: str, fields: dict[str, Any]) -> None:
+        """One edit of the copy. A field missing from its edit screen fails with advice: the
+        ``overrideScreenSecurity`` retry needs *Administer Jira*, which Tandem does not ask for
+        (docs/ARCHITECTURE.md, "The scopes Tandem asks for")."""
+        client = self.client(ctx.sync, ctx.target)
+        site = ctx.sync.tenant(ctx.target).client_key
         try:
-            await client.edit_issue(key, fields=fields)
+            await self.quiet.edit(client, site, ctx.sync.project_id(ctx.target), key, fields=fields)
         except JiraBadRequest as exc:
-            if not any(NOT_ON_SCREEN in message for message in exc.errors.values()):
+            missing = sorted(f for f, message in exc.errors.items() if NOT_ON_SCREEN in message)
+            if not missing:
                 raise
-            try:
-                await client.edit_issue(key, fields=fields, override_screen_security=True)
-            except JiraPermissionError as denied:
-                missing = ", ".join(sorted(exc.errors))
-                raise SyncFailure(
-                    f"{missing} is not on the edit screen of {key}, and Tandem may not override "
-                    "screen security there: add the field to the screen, or let Tandem's app "
-                    "user administer the project"
-                ) from denied
+            raise SyncFailure(
+                f"{', '.join(missing)} is not on the edit screen of {key}: {SCREEN_ADVICE}"
+            ) from exc
 
     async def _transition(
         self, ctx: Context, issue: mapping.SourceIssue, target_key: str, changed: set[str] | None

@@ -23,6 +23,7 @@ from tandem.store.db import Database
 from tandem.sync.config.schemas import SyncConfig
 from tandem.sync.engine.comments import COMMENT_PROPERTY, CommentSync
 from tandem.sync.engine.context import Context, Result, done, find_link, now_ms, skipped
+from tandem.sync.engine.window import updated_since
 from tandem.sync.models import (
     CommentLink,
     Event,
@@ -36,13 +37,15 @@ from tandem.sync.queue.eventtypes import RECONCILE_COMMENTS
 from tandem.tenants.models import Tenant
 
 BATCH_SIZE = 50
-JQL_TIME = "%Y-%m-%d %H:%M"
 
 
-def touched_jql(sync: Synchronization, side: Side, since: datetime) -> str:
-    """Issues of ``side``'s project updated since ``since`` (built from ids and a time only)."""
+def touched_jql(
+    sync: Synchronization, side: Side, since: datetime, *, now: datetime | None = None
+) -> str:
+    """Issues of ``side``'s project updated since ``since`` (built from ids and a time only;
+    the time as a relative period, so the app user's time zone cannot shift it)."""
     project_id = int(sync.project_id(side))
-    return f'project = {project_id} AND updated >= "{since.strftime(JQL_TIME)}" ORDER BY key ASC'
+    return f"project = {project_id} AND {updated_since(since, now=now)} ORDER BY key ASC"
 
 
 async def _check_waiting(session: AsyncSession, sync: Synchronization, link: IssueLink) -> bool:

@@ -194,7 +194,7 @@ class CommentSync:
                 continue
             copy = await client.get_comment(target_issue, copy_id, properties=False)
             body = adf.with_header(adf.strip_header(copy.body), author.display_name, where)
-            await client.update_comment(target_issue, copy_id, body)
+            await client.update_comment(target_issue, copy_id, body, notify_users=False)
             await self._save(
                 record,
                 target=ctx.target,
@@ -270,7 +270,7 @@ class CommentSync:
         )
         if existing is not None and value_hash(existing.body) != value_hash(body):
             # made by an earlier attempt from what the comment said then
-            await client.update_comment(target_issue, existing.id, body)
+            await client.update_comment(target_issue, existing.id, body, notify_users=False)
         await self._save(
             record,
             target=ctx.target,
@@ -309,7 +309,9 @@ class CommentSync:
             return skipped("the synced copy is up to date")
         target_issue = str(link.issue_key(ctx.target) or link.issue_id(ctx.target))
         copy_id = str(record.comment_id(ctx.target))
-        await self._target_client(ctx).update_comment(target_issue, copy_id, body)
+        await self._target_client(ctx).update_comment(
+            target_issue, copy_id, body, notify_users=False
+        )
         await self._save(
             record,
             target=ctx.target,

@@ -22,6 +22,7 @@ from tandem.sync.engine.commentcheck import CommentChecks
 from tandem.sync.engine.context import find_link
 from tandem.sync.engine.jql import restrict
 from tandem.sync.engine.scope import in_scope
+from tandem.sync.engine.window import updated_since
 from tandem.sync.models import ConfigKind, Event, RunKind, Side, Synchronization, SyncRun
 from tandem.sync.queue.eventtypes import ISSUE_UPDATED
 from tandem.tenants.models import Tenant
@@ -76,8 +77,8 @@ class Runner:
                 or SyncConfig()
             )
             if since is not None:
-                stamp = (since - RECONCILE_OVERLAP).strftime("%Y-%m-%d %H:%M")
-                extra_jql = f'updated >= "{stamp}"' + (f" AND ({extra_jql})" if extra_jql else "")
+                window = updated_since(since - RECONCILE_OVERLAP)
+                extra_jql = window + (f" AND ({extra_jql})" if extra_jql else "")
             run = SyncRun(synchronization_id=sync.id, kind=kind, jql=extra_jql or "")
             session.add(run)
             await session.flush()

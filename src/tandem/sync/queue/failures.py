@@ -8,7 +8,9 @@ JiraAuthError (401)            fail     Jira refused Tandem's credentials: reins
 JiraPermissionError (403)      fail     the app's account lacks a permission (e.g. JSM agent)
 JiraNotFound (404)             fail     the issue, comment or project is gone
 JiraBadRequest (400)           fail     Jira's own field errors, with a hint where we have one
-SyncFailure                    fail     a rule of ours (e.g. a field not on the edit screen)
+SyncFailure                    fail     a rule of ours (e.g. a field not on the edit screen:
+                                        add it to the screen; Tandem may not override
+                                        screen security, which needs Administer Jira)
 ValidationError, TypeError,    fail     the stored event's data is not a shape Tandem can apply
 KeyError, AttributeError,               (which field, not its value); retrying cannot help
 IndexError, ValueError,
@@ -35,6 +37,13 @@ from tandem.jira.errors import (
 )
 
 NOT_ON_SCREEN = "not on the appropriate screen"
+# Overriding screen security needs the Administer Jira global permission (Jira's spec, on
+# PUT /rest/api/3/issue/{issueIdOrKey}), which Tandem's scopes do not ask for: the one remedy
+# is the screen itself.
+SCREEN_ADVICE = (
+    "add the field to the screen Jira uses to edit issues of that type in the target project, "
+    "then retry the event"
+)
 AGENT_ADVICE = "in the service project, give the app's account the agent role"
 
 
@@ -58,10 +67,7 @@ def _bad_request_hint(exc: JiraBadRequest) -> str:
     hints = []
     for field_id, message in sorted(exc.errors.items()):
         if NOT_ON_SCREEN in message:
-            hints.append(
-                f"field {field_id} is not on the target's screen: add it to the screen, or let "
-                "Tandem's app user administer the project so it can override screen security"
-            )
+            hints.append(f"field {field_id} is not on the target's screen: {SCREEN_ADVICE}")
         elif "request type" in message.lower() or "requesttype" in field_id.lower():
             hints.append(
                 f"the request type set by the configuration was refused ({message}): choose an "
