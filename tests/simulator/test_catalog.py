@@ -62,3 +62,25 @@ def test_assignee_watchers_and_changelog(client: Client) -> None:
         "POST", "/rest/api/3/search/jql", json={"jql": "watcher = currentUser()", "fields": ["key"]}
     )
     assert [i["key"] for i in found["issues"]] == ["ACME-1"]
+
+
+@pytest.mark.parametrize("version", ["3", "2", "latest"])
+def test_legacy_create_meta_is_not_an_issue(client: Client, version: str) -> None:
+    casey = client("customer", CASEY)
+    api = f"/rest/api/{version}"
+    plain = casey.json("GET", f"{api}/issue/createmeta")
+    assert [p["key"] for p in plain["projects"]] == ["ACME"]
+    assert all("fields" not in t for t in plain["projects"][0]["issuetypes"])
+    expanded = casey.json(
+        "GET",
+        f"{api}/issue/createmeta",
+        params={
+            "projectKeys": "ACME",
+            "issuetypeNames": "Bug",
+            "expand": "projects.issuetypes.fields",
+        },
+    )
+    (bug,) = expanded["projects"][0]["issuetypes"]
+    assert bug["name"] == "Bug" and bug["fields"]["summary"]["required"] is True
+    types = casey.json("GET", f"{api}/issue/createmeta/ACME/issuetypes")
+    assert bug["id"] in [t["id"] for t in types["issueTypes"]]

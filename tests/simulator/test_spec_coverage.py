@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from tandem.simulator.api import (
     catalog,
     comments,
+    createmeta,
     issue_parts,
     issues,
     meta,
@@ -20,6 +21,18 @@ from tandem.simulator.api import (
 )
 from tandem.simulator.scopes import ENDPOINT_SCOPES
 from tests.support.openapi import SPECS_DIR
+
+MODULES = (
+    createmeta,
+    issues,
+    issue_parts,
+    comments,
+    properties,
+    search,
+    meta,
+    catalog,
+    servicedesk,
+)
 
 
 @cache
@@ -36,7 +49,17 @@ def _operation(method: str, path: str) -> dict[str, Any]:
 
 def test_routes_are_spec_operations_with_their_connect_scope() -> None:
     seen = set()
-    for module in (issues, issue_parts, comments, properties, search, meta, catalog, servicedesk):
+    for module in (
+        createmeta,
+        issues,
+        issue_parts,
+        comments,
+        properties,
+        search,
+        meta,
+        catalog,
+        servicedesk,
+    ):
         for route in module.router.routes:
             assert isinstance(route, APIRoute)
             path = route.path.removeprefix("/sites/{site}")

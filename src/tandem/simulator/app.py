@@ -15,6 +15,7 @@ from .api import (
     catalog,
     comments,
     control,
+    createmeta,
     issue_parts,
     issues,
     keys,
@@ -63,6 +64,7 @@ def create_app(
     routers = [
         m.router
         for m in (
+            createmeta,  # before issues: see createmeta's docstring
             issue_parts,
             issues,
             comments,

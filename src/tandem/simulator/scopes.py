@@ -33,6 +33,7 @@ ENDPOINT_SCOPES: dict[str, str] = {
     f"GET {_P}/project/{{projectIdOrKey}}": "READ",
     f"GET {_P}/project/{{projectIdOrKey}}/statuses": "READ",
     f"GET {_P}/issuetype/project": "READ",
+    f"GET {_P}/issue/createmeta": "READ",
     f"GET {_P}/issue/createmeta/{{projectIdOrKey}}/issuetypes": "READ",
     f"GET {_P}/issue/createmeta/{{projectIdOrKey}}/issuetypes/{{issueTypeId}}": "READ",
     f"GET {_P}/field": "READ",

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from .. import metadata, represent
+from .. import represent
 from ..clock import jira_time, now
 from ..connect import SERVER_VERSION
 from ..errors import JiraError, bad_request, forbidden, not_found
@@ -33,7 +33,7 @@ _ACTION_PERMISSION = {
 }
 
 
-def _browsable_project(site: Site, user: User, reference: str) -> Project:
+def browsable_project(site: Site, user: User, reference: str) -> Project:
     project = site.project(reference)
     if project is None or not has(site, project, user, "BROWSE_PROJECTS"):
         kind = "id" if reference.isdigit() else "key"
@@ -76,14 +76,14 @@ async def search_projects(request: Request, site: SiteDep, actor: ActorDep) -> J
 
 @router.get("/project/{projectIdOrKey}")
 async def get_project(projectIdOrKey: str, site: SiteDep, actor: ActorDep) -> JSONResponse:
-    project = _browsable_project(site, actor.user, projectIdOrKey)
+    project = browsable_project(site, actor.user, projectIdOrKey)
     return ok(represent.project(site, project, viewer=actor.user))
 
 
 @router.get("/project/{projectIdOrKey}/statuses")
 async def project_statuses(projectIdOrKey: str, site: SiteDep, actor: ActorDep) -> JSONResponse:
     """Each issue type of the project with the statuses of its workflow."""
-    project = _browsable_project(site, actor.user, projectIdOrKey)
+    project = browsable_project(site, actor.user, projectIdOrKey)
     statuses = [s for s in (site.status(i) for i in project.workflow.statuses) if s is not None]
     return ok(
         [
@@ -108,44 +108,6 @@ async def issue_types_for_project(request: Request, site: SiteDep, actor: ActorD
     if project is None or not has(site, project, actor.user, "BROWSE_PROJECTS"):
         raise not_found(f"No project could be found with id '{project_id}'.")
     return ok([represent.issue_type(site, t) for t in represent.project_issue_types(site, project)])
-
-
-def _creatable_project(site: Site, user: User, reference: str) -> Project:
-    project = _browsable_project(site, user, reference)
-    if not has(site, project, user, "CREATE_ISSUES"):
-        raise not_found(f"No project could be found with key '{reference}'.")
-    return project
-
-
-def _page(request: Request, items: list[Any], name: str) -> dict[str, Any]:
-    start = max(0, integer(request, "startAt", 0))
-    limit = max(1, min(integer(request, "maxResults", 50), 200))
-    return {
-        name: items[start : start + limit],
-        "maxResults": limit,
-        "startAt": start,
-        "total": len(items),
-    }
-
-
-@router.get("/issue/createmeta/{projectIdOrKey}/issuetypes")
-async def create_meta_issue_types(
-    projectIdOrKey: str, request: Request, site: SiteDep, actor: ActorDep
-) -> JSONResponse:
-    project = _creatable_project(site, actor.user, projectIdOrKey)
-    kinds = [represent.issue_type(site, t) for t in represent.project_issue_types(site, project)]
-    return ok(_page(request, kinds, "issueTypes"))
-
-
-@router.get("/issue/createmeta/{projectIdOrKey}/issuetypes/{issueTypeId}")
-async def create_meta_fields(
-    projectIdOrKey: str, issueTypeId: str, request: Request, site: SiteDep, actor: ActorDep
-) -> JSONResponse:
-    project = _creatable_project(site, actor.user, projectIdOrKey)
-    kind = site.issue_type(issueTypeId)
-    if kind is None or kind.id not in project.issue_type_ids:
-        raise bad_request(f"The issue type with id '{issueTypeId}' does not exist in the project.")
-    return ok(_page(request, metadata.create_fields(site, project, kind), "fields"))
 
 
 @router.get("/field")
