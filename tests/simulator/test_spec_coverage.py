@@ -18,6 +18,7 @@ from tandem.simulator.api import (
     properties,
     search,
     servicedesk,
+    servicedesk_requests,
 )
 from tandem.simulator.scopes import ENDPOINT_SCOPES
 from tests.support.openapi import SPECS_DIR
@@ -32,6 +33,7 @@ MODULES = (
     meta,
     catalog,
     servicedesk,
+    servicedesk_requests,
 )
 
 
@@ -49,17 +51,7 @@ def _operation(method: str, path: str) -> dict[str, Any]:
 
 def test_routes_are_spec_operations_with_their_connect_scope() -> None:
     seen = set()
-    for module in (
-        createmeta,
-        issues,
-        issue_parts,
-        comments,
-        properties,
-        search,
-        meta,
-        catalog,
-        servicedesk,
-    ):
+    for module in MODULES:
         for route in module.router.routes:
             assert isinstance(route, APIRoute)
             path = route.path.removeprefix("/sites/{site}")

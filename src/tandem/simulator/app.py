@@ -24,6 +24,7 @@ from .api import (
     properties,
     search,
     servicedesk,
+    servicedesk_requests,
 )
 from .api.versions import ApiVersions
 from .errors import JiraError
@@ -73,6 +74,7 @@ def create_app(
             meta,
             catalog,
             servicedesk,
+            servicedesk_requests,
             control,
             keys,
             pages,

@@ -159,6 +159,7 @@ class Issue(BaseModel):
     properties: dict[str, Any] = Field(default_factory=dict)
     histories: list[History] = Field(default_factory=list)
     watchers: list[str] = Field(default_factory=list)  # account ids
+    participants: list[str] = Field(default_factory=list)  # request participants' account ids
 
 
 class WebhookModule(BaseModel):

@@ -66,6 +66,15 @@ ENDPOINT_SCOPES: dict[str, str] = {
     f"GET {_SD}/request/{{issueIdOrKey}}/comment": "READ",
     f"POST {_SD}/request/{{issueIdOrKey}}/comment": "WRITE",
     f"GET {_SD}/request/{{issueIdOrKey}}/comment/{{commentId}}": "READ",
+    f"GET {_SD}/servicedesk/{{serviceDeskId}}/requesttype/{{requestTypeId}}/field": "READ",
+    f"GET {_SD}/info": "READ",
+    f"GET {_SD}/request": "READ",
+    f"GET {_SD}/request/{{issueIdOrKey}}/participant": "READ",
+    f"POST {_SD}/request/{{issueIdOrKey}}/participant": "WRITE",
+    f"DELETE {_SD}/request/{{issueIdOrKey}}/participant": "DELETE",
+    f"GET {_SD}/request/{{issueIdOrKey}}/transition": "READ",
+    f"POST {_SD}/request/{{issueIdOrKey}}/transition": "WRITE",
+    f"GET {_SD}/request/{{issueIdOrKey}}/status": "READ",
 }
 
 

@@ -56,18 +56,24 @@ def request_type(desk_tuple: tuple[Project, ServiceDesk], type_id: str) -> Reque
 
 
 def request(site: Site, user: User, id_or_key: str) -> Issue:
-    """A customer request the user may see: agents see all, customers those they reported."""
+    """A customer request the user may see: agents see all, customers those they reported or
+    take part in."""
     issue = site.issue(id_or_key)
     project = site.project_of(issue) if issue else None
     if issue is None or project is None or project.service_desk is None:
         raise sd_error(404, "The request could not be found.", "sd.request.error.not.found")
-    if not (has(site, project, user, "BROWSE_PROJECTS") or _reporter(issue, user)):
+    if not (has(site, project, user, "BROWSE_PROJECTS") or involves(issue, user)):
         raise sd_error(404, "The request could not be found.", "sd.request.error.not.found")
     return issue
 
 
 def _reporter(issue: Issue, user: User) -> bool:
     return bool(issue.fields.get("reporter") == user.account_id)
+
+
+def involves(issue: Issue, user: User) -> bool:
+    """Whether ``user`` reported the request or participates in it."""
+    return _reporter(issue, user) or user.account_id in issue.participants
 
 
 def create_request(site: Site, caller: User, body: Any) -> Issue:

@@ -9,10 +9,10 @@ from urllib.parse import quote
 from . import adf
 from .clock import epoch_millis, friendly, jira_time
 from .defaults import REQUEST_TYPE_FIELD_ID
-from .models import Comment, Issue, Project, RequestType, ServiceDesk, User
+from .models import Comment, Issue, Project, RequestType, RequestTypeField, ServiceDesk, User
 from .site import Site
 
-_CATEGORY = {"new": "NEW", "indeterminate": "INDETERMINATE", "done": "DONE"}
+CATEGORY = {"new": "NEW", "indeterminate": "INDETERMINATE", "done": "DONE"}
 
 
 def date(moment: datetime) -> dict[str, Any]:
@@ -80,6 +80,21 @@ def request_type(site: Site, desk: ServiceDesk, kind: RequestType) -> dict[str, 
     }
 
 
+def request_type_field(site: Site, field: RequestTypeField) -> dict[str, Any]:
+    definition = site.field(field.field_id)
+    return {
+        "fieldId": field.field_id,
+        "name": field.label,
+        "description": "",
+        "required": field.required,
+        "visible": True,
+        "validValues": [],
+        "defaultValues": [],
+        "presetValues": [],
+        "jiraSchema": definition.type_schema if definition else {"type": "string"},
+    }
+
+
 def request_links(site: Site, desk: ServiceDesk, issue: Issue) -> dict[str, str]:
     return {
         "jiraRest": site.url(f"/rest/api/2/issue/{issue.id}"),
@@ -93,7 +108,7 @@ def current_status(site: Site, issue: Issue) -> dict[str, Any]:
     state = site.status(issue.fields.get("status"))
     return {
         "status": state.name if state else "",
-        "statusCategory": _CATEGORY[state.category] if state else "UNDEFINED",
+        "statusCategory": CATEGORY[state.category] if state else "UNDEFINED",
         "statusDate": date(issue.status_changed),
     }
 
