@@ -9,16 +9,20 @@ from typing import Any
 from fastapi.routing import APIRoute
 
 from tandem.simulator.api import (
+    attachments,
     catalog,
     comments,
     createmeta,
     issue_parts,
     issues,
+    links,
     meta,
+    project_parts,
     properties,
     search,
     servicedesk,
     servicedesk_requests,
+    worklogs,
 )
 from tandem.simulator.scopes import ENDPOINT_SCOPES
 from tests.support.openapi import SPECS_DIR
@@ -34,6 +38,10 @@ MODULES = (
     catalog,
     servicedesk,
     servicedesk_requests,
+    links,
+    project_parts,
+    worklogs,
+    attachments,
 )
 
 

@@ -22,6 +22,7 @@ _TEXTAREA = "com.atlassian.jira.plugin.system.customfieldtypes:textarea"
 _SYSTEM_RICH_TEXT = {"description", "environment"}
 _ISSUE_UPDATE = re.compile(r"^/rest/api/3/issue(?:/[^/]+(?:/transitions)?)?$")
 _COMMENT = re.compile(r"^/rest/api/3/issue/[^/]+/comment(?:/[^/]+)?$")
+_WORKLOG = re.compile(r"^/rest/api/3/issue/[^/]+/worklog(?:/[^/]+)?$")
 
 
 def rich_text_fields(site: Site) -> set[str]:
@@ -44,6 +45,11 @@ def request_to_v3(site: Site, method: str, path: str, body: Any) -> Any:
         return body
     if _COMMENT.match(path):
         return _comment(body)
+    if _WORKLOG.match(path) and "comment" in body:
+        return _rich_text(body, "comment")
+    if path == "/rest/api/3/issueLink" and isinstance(body.get("comment"), dict):
+        body["comment"] = _comment(body["comment"])
+        return body
     if _ISSUE_UPDATE.match(path):
         return _issue_update(site, body)
     return body
@@ -82,6 +88,14 @@ def _operations(field_id: str, operations: list[Any], rich: bool, errors: dict[s
 def _comment(body: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     body["body"] = _document(body.get("body"), "comment", errors)
+    if errors:
+        raise JiraError(400, [], errors)
+    return body
+
+
+def _rich_text(body: dict[str, Any], key: str) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    body[key] = _document(body.get(key), key, errors)
     if errors:
         raise JiraError(400, [], errors)
     return body

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from .api import (
+    attachments,
     catalog,
     comments,
     control,
@@ -19,12 +20,15 @@ from .api import (
     issue_parts,
     issues,
     keys,
+    links,
     meta,
     pages,
+    project_parts,
     properties,
     search,
     servicedesk,
     servicedesk_requests,
+    worklogs,
 )
 from .api.versions import ApiVersions
 from .errors import JiraError
@@ -73,6 +77,10 @@ def create_app(
             search,
             meta,
             catalog,
+            links,
+            project_parts,
+            worklogs,
+            attachments,
             servicedesk,
             servicedesk_requests,
             control,

@@ -146,6 +146,17 @@ class History(BaseModel):
     items: list[ChangeItem]
 
 
+class Worklog(BaseModel):
+    id: str
+    author_id: str
+    update_author_id: str
+    comment: dict[str, Any] | None = None
+    started: datetime
+    time_spent_seconds: int
+    created: datetime
+    updated: datetime
+
+
 class Issue(BaseModel):
     id: str
     key: str
@@ -160,6 +171,59 @@ class Issue(BaseModel):
     histories: list[History] = Field(default_factory=list)
     watchers: list[str] = Field(default_factory=list)  # account ids
     participants: list[str] = Field(default_factory=list)  # request participants' account ids
+    worklogs: list[Worklog] = Field(default_factory=list)
+
+
+class IssueLinkType(BaseModel):
+    id: str
+    name: str
+    inward: str
+    outward: str
+
+
+DEFAULT_LINK_TYPES = [
+    IssueLinkType(id="10000", name="Blocks", inward="is blocked by", outward="blocks"),
+    IssueLinkType(id="10001", name="Cloners", inward="is cloned by", outward="clones"),
+    IssueLinkType(id="10002", name="Duplicate", inward="is duplicated by", outward="duplicates"),
+    IssueLinkType(id="10003", name="Relates", inward="relates to", outward="relates to"),
+]
+
+
+class IssueLink(BaseModel):
+    id: str
+    type_id: str
+    inward_issue_id: str
+    outward_issue_id: str
+
+
+class Component(BaseModel):
+    id: str
+    project_id: str
+    name: str
+    description: str = ""
+    lead_account_id: str | None = None
+
+
+class Version(BaseModel):
+    id: str
+    project_id: str
+    name: str
+    description: str = ""
+    archived: bool = False
+    released: bool = False
+    start_date: str | None = None  # yyyy-MM-dd
+    release_date: str | None = None
+
+
+class Attachment(BaseModel):
+    id: str
+    issue_id: str
+    author_id: str
+    filename: str
+    mime_type: str
+    created: datetime
+    size: int
+    content_base64: str  # kept in the site state, so it is saved and loaded with it
 
 
 class WebhookModule(BaseModel):
@@ -207,6 +271,12 @@ class SiteState(BaseModel):
     next_issue_id: int = 10000
     next_comment_id: int = 10000
     next_history_id: int = 10000
+    link_types: list[IssueLinkType] = Field(default_factory=lambda: list(DEFAULT_LINK_TYPES))
+    issue_links: dict[str, IssueLink] = Field(default_factory=dict)
+    components: list[Component] = Field(default_factory=list)
+    versions: list[Version] = Field(default_factory=list)
+    attachments: dict[str, Attachment] = Field(default_factory=dict)
+    next_object_id: int = 10000  # links, worklogs, components, versions, attachments
 
 
 class SimulatorState(BaseModel):

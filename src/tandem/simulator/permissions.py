@@ -33,6 +33,9 @@ PROJECT_PERMISSIONS: dict[str, str] = {
     "CREATE_ATTACHMENTS": "Create Attachments",
     "SERVICEDESK_AGENT": "Service Desk Agent",
     "MANAGE_WATCHERS": "Manage Watchers",
+    "WORK_ON_ISSUES": "Work On Issues",
+    "DELETE_OWN_ATTACHMENTS": "Delete Own Attachments",
+    "DELETE_ALL_ATTACHMENTS": "Delete All Attachments",
 }
 GLOBAL_PERMISSIONS: dict[str, str] = {
     "ADMINISTER": "Administer Jira",
@@ -47,6 +50,7 @@ _ADMIN_ONLY = {
     "DELETE_ISSUES",
     "MODIFY_REPORTER",
     "MANAGE_WATCHERS",
+    "DELETE_ALL_ATTACHMENTS",
 }
 _MEMBER = set(PROJECT_PERMISSIONS) - _ADMIN_ONLY - {"SERVICEDESK_AGENT"}
 _ROLE_GRANTS: dict[str, set[str]] = {

@@ -155,6 +155,11 @@ class Site:
         self.state.next_history_id += 1
         return str(self.state.next_history_id - 1)
 
+    def allocate_object_id(self) -> str:
+        """An id for a link, worklog, component, version or attachment."""
+        self.state.next_object_id += 1
+        return str(self.state.next_object_id - 1)
+
     def summary(self) -> dict[str, Any]:
         return {
             "name": self.name,
