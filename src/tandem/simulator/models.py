@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 AccountType = Literal["atlassian", "customer", "app"]
 ProjectType = Literal["software", "service_desk"]
 StatusCategory = Literal["new", "indeterminate", "done"]
+# How webhooks carry rich text: wiki markup and v2 links as Jira Cloud sends them, or v3 ADF.
+WebhookBodies = Literal["wiki", "adf"]
 
 ROLE_ADMINISTRATORS = "administrators"
 ROLE_MEMBERS = "members"
@@ -206,6 +208,7 @@ class SiteState(BaseModel):
     next_issue_id: int = 10000
     next_comment_id: int = 10000
     next_history_id: int = 10000
+    webhook_bodies: WebhookBodies = "wiki"
 
 
 class SimulatorState(BaseModel):
