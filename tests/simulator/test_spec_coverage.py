@@ -17,6 +17,7 @@ from tandem.simulator.api import (
     properties,
     search,
     servicedesk,
+    webhooks,
 )
 from tandem.simulator.scopes import ENDPOINT_SCOPES
 from tests.support.openapi import SPECS_DIR
@@ -36,7 +37,18 @@ def _operation(method: str, path: str) -> dict[str, Any]:
 
 def test_routes_are_spec_operations_with_their_connect_scope() -> None:
     seen = set()
-    for module in (issues, issue_parts, comments, properties, search, meta, catalog, servicedesk):
+    modules = (
+        issues,
+        issue_parts,
+        comments,
+        properties,
+        search,
+        meta,
+        catalog,
+        servicedesk,
+        webhooks,
+    )
+    for module in modules:
         for route in module.router.routes:
             assert isinstance(route, APIRoute)
             path = route.path.removeprefix("/sites/{site}")

@@ -23,6 +23,7 @@ from .api import (
     properties,
     search,
     servicedesk,
+    webhooks,
 )
 from .api.versions import ApiVersions
 from .errors import JiraError
@@ -71,6 +72,7 @@ def create_app(
             meta,
             catalog,
             servicedesk,
+            webhooks,
             control,
             keys,
             pages,
