@@ -4,7 +4,9 @@ Runs the simulator and Tandem (as `tandem demo` does), sets the synchronization 
 simulator's counters, then plays a workload as the customer and the support team. Tandem's
 calls are the simulator's counted calls minus the calls the workload itself made as people.
 
-    .venv/bin/python bench/calls_per_change.py [--issues N]
+    .venv/bin/python bench/calls_per_change.py [--issues N] [--webhook-bodies wiki|adf]
+
+Webhooks carry rich text as Jira Cloud sends it (wiki markup) unless ``--webhook-bodies adf``.
 """
 
 from __future__ import annotations
@@ -96,13 +98,16 @@ async def workload(stack: DemoStack, issues: int, tally: Tally) -> None:
         await stack.settle()
 
 
-async def measure(issues: int) -> dict[str, Any]:
+async def measure(issues: int, webhook_bodies: str = "wiki") -> dict[str, Any]:
     stack = DemoStack(Path(tempfile.mkdtemp(prefix="tandem-bench-")), port=None, sim_port=None)
     await stack.start()
     try:
         await story.set_up(stack, lambda _line: None)
         await stack.settle()
         async with httpx.AsyncClient(base_url=stack.sim_url) as control:
+            for site in ("customer", "support"):
+                setting = {"webhookBodies": webhook_bodies}
+                (await control.put(f"/sites/{site}/_sim/settings", json=setting)).raise_for_status()
             await control.post("/_sim/counters/reset")
             tally = Tally()
             await workload(stack, issues, tally)
@@ -118,6 +123,7 @@ async def measure(issues: int) -> dict[str, Any]:
             by_endpoint[template] = by_endpoint.get(template, 0) + sum(statuses.values())
     return {
         "issues": issues,
+        "webhook_bodies": webhook_bodies,
         "synced_changes": tally.synced_changes,
         "tandem_calls": tandem_calls,
         "calls_per_change": round(tandem_calls / tally.synced_changes, 3),
@@ -129,7 +135,9 @@ async def measure(issues: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--issues", type=int, default=20)
-    result = asyncio.run(measure(parser.parse_args().issues))
+    parser.add_argument("--webhook-bodies", choices=("wiki", "adf"), default="wiki")
+    args = parser.parse_args()
+    result = asyncio.run(measure(args.issues, args.webhook_bodies))
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
 
 

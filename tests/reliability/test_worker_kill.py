@@ -50,7 +50,7 @@ class Servers:
 @pytest.fixture
 def servers(database_url: str) -> Iterator[Servers]:
     """The simulator and `tandem serve` (receiving webhooks) with no worker of its own."""
-    simulator = Simulator.from_scenario(retry_delays=(0.05, 0.1, 0.2, 0.5, 1.0))
+    simulator = Simulator.from_scenario(webhook_time_scale=0.001)
     with serve(create_simulator_app(simulator)) as sim_url:
         port = free_port()
         settings = tandem_settings(database_url, f"http://127.0.0.1:{port}", sim_url)

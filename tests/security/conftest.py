@@ -54,7 +54,7 @@ def scenario() -> dict[str, Any]:
 
 @pytest.fixture
 def servers(database_url: str) -> Iterator[tuple[str, str, Simulator]]:
-    simulator = Simulator.from_scenario(scenario(), retry_delays=(0.05, 0.1, 0.2, 0.5, 1.0))
+    simulator = Simulator.from_scenario(scenario(), webhook_time_scale=0.001)
     with serve(create_simulator_app(simulator)) as sim_url:
         tandem_port = free_port()
         tandem_url = f"http://127.0.0.1:{tandem_port}"

@@ -112,7 +112,7 @@ async def _build(sim_url: str, tandem_url: str, simulator: Simulator, db_url: st
 
 @pytest.fixture(scope="module")
 def world(migrated_database: str) -> Iterator[World]:
-    simulator = Simulator.from_scenario(scenario(), retry_delays=(0.05, 0.1, 0.2, 0.5, 1.0))
+    simulator = Simulator.from_scenario(scenario(), webhook_time_scale=0.001)
     try:
         with serve(create_simulator_app(simulator)) as sim_url:
             port = free_port()

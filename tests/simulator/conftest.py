@@ -11,7 +11,8 @@ from tandem.simulator.tokens import KeyPair
 from tests.simulator.support import SiteClient
 from tests.support.servers import serve
 
-FAST_RETRIES = (0.01, 0.02, 0.04)
+# Jira Cloud's 30-minute retry schedule in 0.18 s.
+WEBHOOK_TIME_SCALE = 0.0001
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +22,7 @@ def install_keys() -> KeyPair:
 
 @pytest.fixture
 def simulator(install_keys: KeyPair) -> Simulator:
-    return Simulator.from_scenario(keys=install_keys, retry_delays=FAST_RETRIES)
+    return Simulator.from_scenario(keys=install_keys, webhook_time_scale=WEBHOOK_TIME_SCALE)
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from tandem.simulator.api import (
     search,
     servicedesk,
     servicedesk_requests,
+    webhooks,
     worklogs,
 )
 from tandem.simulator.scopes import ENDPOINT_SCOPES
@@ -42,6 +43,7 @@ MODULES = (
     project_parts,
     worklogs,
     attachments,
+    webhooks,
 )
 
 

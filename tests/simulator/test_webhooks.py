@@ -10,14 +10,21 @@ from atlassian_jwt.url_utils import hash_url
 
 from tests.simulator.support import CASEY, SAM, SiteClient, adf, idle, issue_body
 from tests.simulator.tiny_app import TinyApp, install, running
+from tests.support.samples import webhook_sample
 
 Client = Callable[[str, str], SiteClient]
 INTERNAL = [{"key": "sd.public.comment", "value": {"internal": True}}]
 
 
+def use_adf_bodies(sim_url: str, site: str) -> None:
+    response = httpx.put(f"{sim_url}/sites/{site}/_sim/settings", json={"webhookBodies": "adf"})
+    assert response.json() == {"webhookBodies": "adf"}, response.text
+
+
 def test_issue_created_delivery_is_signed_and_shaped(sim_url: str, client: Client) -> None:
     with running(TinyApp()) as app:
         result = install(sim_url, "customer", app)
+        use_adf_bodies(sim_url, "customer")
         casey = client("customer", CASEY)
         casey.json(
             "POST",
@@ -110,6 +117,7 @@ def _site(result: dict[str, str]) -> str:
 def test_comment_events_carry_visibility(sim_url: str, client: Client) -> None:
     with running(TinyApp()) as app:
         result = install(sim_url, "support", app)
+        use_adf_bodies(sim_url, "support")
         sam = client("support", SAM)
         sam.json(
             "POST",
@@ -211,3 +219,98 @@ def test_exclude_body_and_filters(sim_url: str, client: Client) -> None:
     assert bugs[0].query == "kind=bug"
     claims = jwt.decode(bugs[0].token, options={"verify_signature": False})
     assert claims["qsh"] == hash_url("POST", "/bugs?kind=bug")
+
+
+def _para(text: str, *marks: str) -> dict[str, object]:
+    node: dict[str, object] = {"type": "text", "text": text}
+    if marks:
+        node["marks"] = [{"type": mark} for mark in marks]
+    return {"type": "paragraph", "content": [node]}
+
+
+RICH = {
+    "type": "doc",
+    "version": 1,
+    "content": [
+        _para("Steps", "strong"),
+        {
+            "type": "bulletList",
+            "content": [{"type": "listItem", "content": [_para(t)]} for t in ("one", "two")],
+        },
+        {
+            "type": "codeBlock",
+            "attrs": {"language": "sh"},
+            "content": [{"type": "text", "text": "make test"}],
+        },
+    ],
+}
+RICH_WIKI = "*Steps*\n\n* one\n* two\n\n{code:sh}\nmake test\n{code}"
+
+
+def test_webhooks_are_shaped_as_jira_cloud_sends_them(sim_url: str, client: Client) -> None:
+    """By default, as the genuine samples: wiki markup for rich text, v2 links, legacy names."""
+    with running(TinyApp()) as app:
+        result = install(sim_url, "customer", app)
+        casey = client("customer", CASEY)
+        casey.json(
+            "POST",
+            "/rest/api/3/issue",
+            201,
+            json=issue_body("ACME", "Task", "Hooked", description=RICH),
+        )
+        casey.json("POST", "/rest/api/3/issue/ACME-1/comment", 201, json={"body": RICH})
+        idle(sim_url)
+        created = app.events("jira:issue_created")[0]
+        commented = app.events("comment_created")[0]
+        legacy = app.events("jira:issue_updated")[0]
+    issue = created["issue"]
+    assert issue["fields"]["description"] == RICH_WIKI
+    assert "/rest/api/2/issue/" in issue["self"]
+    assert "/rest/api/2/issuetype/" in issue["fields"]["issuetype"]["self"]
+    user = created["user"]
+    assert (user["name"], user["key"]) == ("casey", "casey")
+    assert "/rest/api/2/user?accountId=" in user["self"]
+    assert commented["comment"]["body"] == RICH_WIKI
+    assert "/rest/api/2/issue/" in commented["comment"]["self"]
+    assert commented["comment"]["author"]["name"] == "casey"
+    assert legacy["issue_event_type_name"] == "issue_commented" and "changelog" not in legacy
+    assert legacy["issue"]["fields"]["description"] == RICH_WIKI
+    assert legacy["comment"]["body"] == RICH_WIKI
+    assert result["key"]
+    _same_keys(commented, webhook_sample("comment_created.jsdPublic.cloud.json"))
+
+
+def _same_keys(sent: object, genuine: object, where: str = "") -> None:
+    """Every key of the genuine sample is in what the simulator sent, at every level."""
+    if isinstance(genuine, dict) and genuine.get("type") != "doc":
+        assert isinstance(sent, dict), where
+        for key, value in genuine.items():
+            if key in ("avatarUrls", "assignee", "priority") and sent.get(key) is None:
+                continue  # unset on the simulated issue
+            assert key in sent, f"{where}.{key}"
+            _same_keys(sent[key], value, f"{where}.{key}")
+    elif isinstance(genuine, str | int | bool):
+        assert type(sent) is type(genuine), where
+
+
+def test_the_apps_user_has_its_legacy_name(sim_url: str, client: Client) -> None:
+    with running(TinyApp()) as app:
+        result = install(sim_url, "customer", app)
+        client("customer", CASEY).json(
+            "POST", "/rest/api/3/issue", 201, json=issue_body("ACME", "Task", "Old")
+        )
+        own = _as_app(
+            sim_url, result, "PUT", "/rest/api/3/issue/ACME-1", {"fields": {"summary": "By app"}}
+        )
+        assert own.status_code == 204, own.text
+        idle(sim_url)
+        update = app.events("jira:issue_updated")[0]
+    assert update["user"]["name"] == f"addon_{result['key']}"
+    assert update["user"]["accountId"] == result["accountId"]
+
+
+def test_webhook_bodies_setting_is_checked(sim_url: str) -> None:
+    url = f"{sim_url}/sites/customer/_sim/settings"
+    assert httpx.get(url).json() == {"webhookBodies": "wiki"}
+    assert httpx.put(url, json={"webhookBodies": "html"}).status_code == 400
+    assert httpx.put(url, json={"webhookBodies": "adf"}).json() == {"webhookBodies": "adf"}

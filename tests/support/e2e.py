@@ -144,7 +144,7 @@ def servers(
     """The simulator and Tandem; ``@pytest.mark.tandem_settings(name=value)`` sets Tandem's."""
     marker = request.node.get_closest_marker("tandem_settings")
     overrides = marker.kwargs if marker else {}
-    simulator = Simulator.from_scenario(retry_delays=(0.05, 0.1, 0.2, 0.5, 1.0))
+    simulator = Simulator.from_scenario(webhook_time_scale=0.001)
     with serve(create_simulator_app(simulator)) as sim_url:
         tandem_port = free_port()
         tandem_url = f"http://127.0.0.1:{tandem_port}"

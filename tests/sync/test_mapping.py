@@ -366,3 +366,9 @@ def test_a_document_over_jiras_limit_becomes_its_text_cut_with_a_note() -> None:
 def test_a_document_within_the_limit_is_written_as_it_is() -> None:
     document = adf.doc([adf.paragraph([adf.text("kept", "strong")])])
     assert mapping.write_value("description", document) == document
+
+
+def test_a_user_travels_by_account_id_even_with_its_legacy_name() -> None:
+    """Cloud webhooks give users their pre-GDPR ``name`` and ``key`` too; v3 takes accountIds."""
+    sent = {"self": "x", "name": "casey", "key": "casey", "accountId": "5b10", "displayName": "C"}
+    assert write_value("assignee", sent) == {"accountId": "5b10"}

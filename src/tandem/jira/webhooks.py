@@ -1,4 +1,5 @@
-"""Typed views of the webhooks Jira delivers (v3 payloads with ADF, and older wiki-markup ones).
+"""Typed views of the webhooks Jira delivers: Jira Cloud's own shape (REST v2: rich text as wiki
+markup, ``self`` links under ``/rest/api/2``) and v3 payloads with ADF documents.
 
 What Tandem stores and acts on is validated as Jira shapes it: issue, comment and changelog
 ids are decimal numbers, issue keys follow Jira's key pattern, and every stored string is
@@ -24,15 +25,20 @@ class WebhookUser(User):
     account_id: AccountId
 
 
+V2_PATH = "/rest/api/2/"
+
+
 class WebhookIssue(Issue):
     id: JiraId
     key: IssueKey
+    self_url: str | None = Field(default=None, alias="self")
 
 
 class WebhookComment(Comment):
     id: JiraId
     author: WebhookUser | None = None
     update_author: WebhookUser | None = None
+    self_url: str | None = Field(default=None, alias="self")
 
 
 class ChangelogItem(JiraModel):
@@ -73,6 +79,18 @@ class WebhookEvent(JiraModel):
     def project_id(self) -> str | None:
         project = self.issue.fields.project if self.issue else None
         return project.id if project else None
+
+    @property
+    def wiki_bodies(self) -> bool:
+        """Whether rich text in this payload is wiki markup: Jira Cloud's webhooks are REST v2
+        representations (their links say so), where every multi-line field and comment body
+        is a wiki-markup string; a string description or comment body says so too."""
+        links = [part.self_url for part in (self.issue, self.comment) if part is not None]
+        if any(link is not None and V2_PATH in link for link in links):
+            return True
+        description = self.issue.fields.description if self.issue else None
+        body = self.comment.body if self.comment else None
+        return isinstance(description, str) or isinstance(body, str)
 
     @property
     def actor_account_id(self) -> str | None:

@@ -28,6 +28,7 @@ from .api import (
     search,
     servicedesk,
     servicedesk_requests,
+    webhooks,
     worklogs,
 )
 from .api.versions import ApiVersions
@@ -83,6 +84,7 @@ def create_app(
             attachments,
             servicedesk,
             servicedesk_requests,
+            webhooks,
             control,
             keys,
             pages,

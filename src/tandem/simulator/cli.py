@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -70,10 +70,16 @@ def sim(
         float | None, typer.Option(help="Answer every REST call 503 for this many seconds.")
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the faults' randomness.")] = None,
+    webhook_time_scale: Annotated[
+        float,
+        typer.Option(help="Multiplies Jira's webhook retry delays (30 minutes in all at 1)."),
+    ] = 1.0,
 ) -> None:
     """Serve simulated Jira Cloud sites (Jira Software and Jira Service Management)."""
     root = (public_url or f"http://{host}:{port}").rstrip("/")
-    simulator = build(site, scenario=scenario, state=state, public_url=root)
+    simulator = build(
+        site, scenario=scenario, state=state, public_url=root, webhook_time_scale=webhook_time_scale
+    )
     faults = build_faults(
         latency=latency,
         rate_limit=rate_limit,
@@ -102,12 +108,18 @@ def sim(
 
 
 def build(
-    sites: list[str] | None, *, scenario: Path | None, state: Path | None, public_url: str
+    sites: list[str] | None,
+    *,
+    scenario: Path | None,
+    state: Path | None,
+    public_url: str,
+    webhook_time_scale: float = 1.0,
 ) -> Simulator:
+    options: dict[str, Any] = {"public_url": public_url, "webhook_time_scale": webhook_time_scale}
     if state is not None and state.exists():
-        return persistence.load(state, public_url=public_url)
+        return persistence.load(state, **options)
     wanted = list(sites or DEFAULT_SITES)
-    simulator = Simulator.from_scenario(scenario, sites=wanted, public_url=public_url)
+    simulator = Simulator.from_scenario(scenario, sites=wanted, **options)
     missing = sorted(set(wanted) - set(simulator.sites))
     if missing:
         names = ", ".join(missing)

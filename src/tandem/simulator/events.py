@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import represent
+from . import legacy, represent
 from .models import ChangeItem, Comment, Issue, User
 from .site import Site
 
@@ -80,9 +80,11 @@ def legacy_issue_update(event: Event) -> Event:
 
 
 def payload(site: Site, event: Event, viewer: User | None) -> dict[str, Any]:
+    """The webhook body, in the shape the site's ``webhook_bodies`` setting names
+    (``legacy``: wiki markup and v2 links by default, as Jira Cloud sends them)."""
     if event.name.startswith("comment_"):
-        return _comment_payload(site, event, viewer)
-    return _issue_payload(site, event, viewer)
+        return legacy.shaped(site, _comment_payload(site, event, viewer))
+    return legacy.shaped(site, _issue_payload(site, event, viewer))
 
 
 def _issue_payload(site: Site, event: Event, viewer: User | None) -> dict[str, Any]:

@@ -46,6 +46,9 @@ class WebhookFaults(_Config):
     drop_rate: float = 0
     duplicate_rate: float = 0
     reorder_window_ms: float = 0
+    # The first N attempts of each delivery reach the app but count as failed, as when the
+    # app's answer is lost: Jira retries, so the app receives the same delivery again.
+    lost_acknowledgements: int = 0
 
 
 class Outage(_Config):

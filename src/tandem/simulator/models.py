@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 AccountType = Literal["atlassian", "customer", "app"]
 ProjectType = Literal["software", "service_desk"]
 StatusCategory = Literal["new", "indeterminate", "done"]
+# How webhooks carry rich text: wiki markup and v2 links as Jira Cloud sends them, or v3 ADF.
+WebhookBodies = Literal["wiki", "adf"]
 
 ROLE_ADMINISTRATORS = "administrators"
 ROLE_MEMBERS = "members"
@@ -277,6 +279,7 @@ class SiteState(BaseModel):
     versions: list[Version] = Field(default_factory=list)
     attachments: dict[str, Attachment] = Field(default_factory=dict)
     next_object_id: int = 10000  # links, worklogs, components, versions, attachments
+    webhook_bodies: WebhookBodies = "wiki"
 
 
 class SimulatorState(BaseModel):

@@ -39,6 +39,7 @@ ENDPOINT_SCOPES: dict[str, str] = {
     f"GET {_P}/myself": "READ",
     f"GET {_P}/mypermissions": "READ",
     f"POST {_P}/permissions/check": "READ",
+    f"GET {_P}/webhook/failed": "READ",
     f"GET {_P}/user": "READ",
     f"GET {_P}/user/search": "READ",
     f"GET {_P}/serverInfo": "READ",

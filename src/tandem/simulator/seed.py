@@ -11,7 +11,7 @@ import hashlib
 import uuid
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -29,6 +29,7 @@ from .models import (
     ServiceDesk,
     SiteState,
     User,
+    WebhookBodies,
 )
 
 DEFAULT_SCENARIO = "power-customer"
@@ -70,12 +71,20 @@ def build_site(spec: dict[str, Any]) -> SiteState:
         statuses=list(defaults.STATUSES),
         priorities=list(defaults.PRIORITIES),
         fields=defaults.fields(),
+        webhook_bodies=_webhook_bodies(spec),
     )
     state.users = [_user(state, u) for u in spec.get("users", [])]
     state.issue_types = [_issue_type(t) for t in spec.get("issueTypes", [])]
     for index, project in enumerate(spec.get("projects", [])):
         state.projects.append(_project(state, project, index))
     return state
+
+
+def _webhook_bodies(spec: dict[str, Any]) -> WebhookBodies:
+    value = spec.get("webhookBodies", "wiki")
+    if value not in ("wiki", "adf"):
+        raise SeedError(f"webhookBodies is 'wiki' or 'adf', not {value!r}")
+    return cast(WebhookBodies, value)
 
 
 def _required(spec: dict[str, Any], key: str) -> Any:

@@ -18,7 +18,7 @@ from .models import Installation, SimulatorState, SiteState, WebhookModule
 from .search import extractions
 from .site import Site
 from .tokens import KeyPair
-from .webhooks import DEFAULT_RETRY_DELAYS, Delivery, Dispatcher, Target
+from .webhooks import JIRA_CLOUD_RETRY_DELAYS, Delivery, Dispatcher, Target
 
 DEFAULT_ROOT_URL = "http://127.0.0.1:8900"
 
@@ -31,13 +31,17 @@ class Simulator:
         *,
         public_url: str | None = None,
         keys: KeyPair | None = None,
-        retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
+        retry_delays: Sequence[float] = JIRA_CLOUD_RETRY_DELAYS,
+        webhook_time_scale: float = 1.0,
     ) -> None:
+        """``webhook_time_scale`` multiplies the webhook retry delays (0.001: 30 min in 1.8 s)."""
         self.public_url = public_url.rstrip("/") if public_url else None
         self.keys = keys or KeyPair.generate()
         self.sites: dict[str, Site] = {}
         self.counters = Counters()
-        self.dispatcher = Dispatcher(self._target, retry_delays=retry_delays)
+        self.dispatcher = Dispatcher(
+            self._target, retry_delays=retry_delays, time_scale=webhook_time_scale
+        )
         self.transport: httpx.AsyncBaseTransport | None = None
 
     @classmethod
@@ -99,14 +103,15 @@ class Simulator:
     ) -> None:
         viewer = site.user(installation.account_id)
         body = None if module.exclude_body else events.payload(site, event, viewer)
+        faults = site.faults.webhooks
         delivery = Delivery(
             site=site.name,
             app_key=installation.key,
             event=event.name,
             url=_join(installation.base_url, module.url),
             body=body,
+            lost_acknowledgements=faults.lost_acknowledgements if faults else 0,
         )
-        faults = site.faults.webhooks
         if faults and site.rng.random() < faults.drop_rate:
             self.dispatcher.drop(delivery)
             return
@@ -155,6 +160,7 @@ def _copy(delivery: Delivery) -> Delivery:
         url=delivery.url,
         body=delivery.body,
         identifier=delivery.identifier,
+        lost_acknowledgements=delivery.lost_acknowledgements,
     )
 
 

@@ -1,7 +1,11 @@
-"""Webhook delivery: a background queue per app, signed POSTs, retries with backoff.
+"""Webhook delivery: a background queue per app, signed POSTs, retries as Jira Cloud makes them.
 
 Deliveries are at least once: a delivery that fails with 408/409/425/429/5xx or a connection
-error is retried with the same ``X-Atlassian-Webhook-Identifier``.
+error is retried with the same ``X-Atlassian-Webhook-Identifier`` and
+``X-Atlassian-Webhook-Retry: <n>``, after growing delays that add up to Jira Cloud's
+documented horizon of 30 minutes (``JIRA_CLOUD_RETRY_DELAYS``), multiplied by ``time_scale``.
+A delivery whose retries run out is kept as a failure the app can list
+(``GET /rest/api/3/webhook/failed``) for 72 hours. Sources: the simulator's README.
 """
 
 from __future__ import annotations
@@ -24,8 +28,11 @@ from .tokens import shared_secret_token
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = {408, 409, 425, 429}
-DEFAULT_RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
+# Seconds before retry 1..5: growing, and 30 minutes in all, Jira Cloud's documented horizon.
+JIRA_CLOUD_RETRY_DELAYS = (60.0, 120.0, 240.0, 480.0, 900.0)
 HISTORY_LIMIT = 1000
+FAILURE_RETENTION_SECONDS = 72 * 3600
+LOST_ACKNOWLEDGEMENT = "AcknowledgementLost"
 
 
 @dataclass
@@ -39,6 +46,7 @@ class Delivery:
     attempts: int = 0
     statuses: list[int | str] = field(default_factory=list)
     outcome: str = "pending"  # pending | delivered | failed | dropped
+    lost_acknowledgements: int = 0  # attempts that reach the app but count as failed (a fault)
 
     def record(self) -> dict[str, Any]:
         return {
@@ -65,6 +73,28 @@ class Target:
 TargetLookup = Callable[[Delivery], Target | None]
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A delivery whose retries ran out, as ``GET /rest/api/3/webhook/failed`` lists it."""
+
+    site: str
+    app_key: str
+    identifier: str
+    url: str
+    body: dict[str, Any] | None
+    failure_time: int  # milliseconds since the epoch: the time of the last failed retry
+
+    def listed(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "id": self.identifier,
+            "url": self.url,
+            "failureTime": self.failure_time,
+        }
+        if self.body is not None:
+            entry["body"] = json.dumps(self.body)
+        return entry
+
+
 class Lane:
     """One app's queue on one site, sent in order by one task."""
 
@@ -79,14 +109,18 @@ class Dispatcher:
         self,
         lookup: TargetLookup,
         *,
-        retry_delays: Sequence[float] = DEFAULT_RETRY_DELAYS,
+        retry_delays: Sequence[float] = JIRA_CLOUD_RETRY_DELAYS,
+        time_scale: float = 1.0,
         timeout: float = 10.0,
     ) -> None:
+        """``retry_delays`` (seconds before each retry) are multiplied by ``time_scale``."""
         self._lookup = lookup
         self.retry_delays = tuple(retry_delays)
+        self.time_scale = time_scale
         self.timeout = timeout
         self.transport: httpx.AsyncBaseTransport | None = None
         self.history: deque[Delivery] = deque(maxlen=HISTORY_LIMIT)
+        self.failures: deque[Failure] = deque(maxlen=HISTORY_LIMIT)
         self.outstanding = 0
         self.stats = {"delivered": 0, "failed": 0, "dropped": 0}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -192,13 +226,18 @@ class Dispatcher:
             return
         delivery.attempts += 1
         status = await self._post(delivery, target)
+        if delivery.attempts <= delivery.lost_acknowledgements:
+            status = LOST_ACKNOWLEDGEMENT
         delivery.statuses.append(status)
         if isinstance(status, int) and 200 <= status < 300:
             self._finish(delivery, "delivered")
-        elif _retryable(status) and delivery.attempts <= len(self.retry_delays):
-            delay = self.retry_delays[delivery.attempts - 1]
+        elif not _retryable(status):
+            self._finish(delivery, "failed")
+        elif delivery.attempts <= len(self.retry_delays):
+            delay = self.retry_delays[delivery.attempts - 1] * self.time_scale
             asyncio.get_running_loop().call_later(delay, self._enqueue, delivery)
         else:
+            self._keep_failure(delivery)
             self._finish(delivery, "failed")
 
     async def _post(self, delivery: Delivery, target: Target) -> int | str:
@@ -236,6 +275,29 @@ class Dispatcher:
         delivery.outcome = outcome
         self.stats[outcome] += 1
         self.outstanding -= 1
+
+    def _keep_failure(self, delivery: Delivery) -> None:
+        self.failures.append(
+            Failure(
+                site=delivery.site,
+                app_key=delivery.app_key,
+                identifier=delivery.identifier,
+                url=delivery.url,
+                body=delivery.body,
+                failure_time=int(time.time() * 1000),
+            )
+        )
+
+    def failed(self, site: str, app_key: str, *, after: int = -1) -> list[Failure]:
+        """An app's failures on a site from the last 72 hours, oldest first, after ``after``
+        (epoch milliseconds)."""
+        floor = max(after + 1, int((time.time() - FAILURE_RETENTION_SECONDS) * 1000))
+        found = [
+            f
+            for f in self.failures
+            if f.site == site and f.app_key == app_key and f.failure_time >= floor
+        ]
+        return sorted(found, key=lambda f: f.failure_time)
 
     def summary(self) -> dict[str, Any]:
         return {"pending": self.outstanding, **self.stats}

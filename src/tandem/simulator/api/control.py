@@ -212,6 +212,23 @@ async def set_screens(projectKey: str, request: Request, site: SiteDep) -> JSONR
     return ok({"create": project.create_screen, "edit": project.edit_screen})
 
 
+@router.get(SITE_CONTROL + "/settings")
+async def get_settings(site: SiteDep) -> JSONResponse:
+    return ok({"webhookBodies": site.state.webhook_bodies})
+
+
+@router.put(SITE_CONTROL + "/settings")
+async def put_settings(request: Request, site: SiteDep) -> JSONResponse:
+    """``{"webhookBodies": "wiki" | "adf"}``: rich text in webhooks as wiki markup (as Jira
+    Cloud sends it) or as ADF documents."""
+    body = await json_body(request)
+    bodies = body.get("webhookBodies") if isinstance(body, dict) else None
+    if bodies not in ("wiki", "adf"):
+        raise bad_request('Send {"webhookBodies": "wiki"} or {"webhookBodies": "adf"}.')
+    site.state.webhook_bodies = bodies
+    return ok({"webhookBodies": site.state.webhook_bodies})
+
+
 @router.get("/_sim/state")
 async def state(simulator: SimulatorDep) -> JSONResponse:
     return ok(simulator.state().model_dump(mode="json"))

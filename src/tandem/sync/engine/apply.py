@@ -24,7 +24,7 @@ from tandem.jira.schemas import CreatedIssue
 from tandem.jira.webhooks import WebhookEvent
 from tandem.store.db import Database
 from tandem.sync.config import drafts
-from tandem.sync.engine import freshness, linkprop, mapping, pending
+from tandem.sync.engine import freshness, linkprop, mapping, pending, richtext
 from tandem.sync.engine.commentcheck import CommentReconciler
 from tandem.sync.engine.comments import CommentSync
 from tandem.sync.engine.context import Context, Result, done, find_link, now_ms, skipped, waiting
@@ -213,6 +213,13 @@ class Engine:
                 f"issue type {type_name.name if type_name else issue.issue_type_id} is not "
                 f"mapped from the {ctx.source.value} project"
             )
+        source = self.client(ctx.sync, ctx.source)
+        readable = await richtext.with_documents(source, ctx, issue, read=None)
+        if readable is None:
+            return skipped("the source issue no longer exists")
+        issue = readable
+        write = mapping.create_write(ctx.config, ctx.source, issue, ctx.sync.project_id(ctx.target))
+        assert write is not None  # its issue type is mapped, as above
         claim = await self._claim_link(ctx, issue)
         client = self.client(ctx.sync, ctx.target)
         found = claim.copy
@@ -322,14 +329,10 @@ class Engine:
 
     async def _update(self, ctx: Context, issue: mapping.SourceIssue, link: IssueLink) -> Result:
         changed = mapping.changed_field_ids(ctx.webhook.changelog_dict())
-        changed_at = ctx.event.jira_timestamp
-        if freshness.may_be_stale(ctx, link, changed):
-            current = await freshness.current_issue(
-                self.client(ctx.sync, ctx.source), ctx, issue.id
-            )
-            if current is None:
-                return skipped("the source issue no longer exists")
-            issue, changed_at = current.issue, current.changed_at_ms
+        values = await self._values(ctx, issue, link, changed)
+        if values is None:
+            return skipped("the source issue no longer exists")
+        issue, changed_at = values
         write = mapping.edit_write(
             ctx.config,
             ctx.source,
@@ -356,6 +359,19 @@ class Engine:
             )
         names = ", ".join(sorted(write.fields))
         return done("; ".join([f"updated {names} on {target_key}", *notes]))
+
+    async def _values(
+        self, ctx: Context, issue: mapping.SourceIssue, link: IssueLink, changed: set[str] | None
+    ) -> tuple[mapping.SourceIssue, int | None] | None:
+        """The source values to compare and the time of their change: the event's snapshot
+        (its wiki markup read as ADF, ``richtext``), or the issue read again when the snapshot
+        may be stale (``freshness``). None: the source issue no longer exists."""
+        source = self.client(ctx.sync, ctx.source)
+        if freshness.may_be_stale(ctx, link, changed):
+            current = await freshness.current_issue(source, ctx, issue.id)
+            return (current.issue, current.changed_at_ms) if current else None
+        readable = await richtext.with_documents(source, ctx, issue, read=changed or ())
+        return (readable, ctx.event.jira_timestamp) if readable else None
 
     async def _edit(self, ctx: Context, key: str, fields: dict[str, Any]) -> None:
         """One edit of the copy. A field missing from its edit screen fails with advice: the

@@ -4,6 +4,10 @@ The privacy promise: a comment whose visibility in a service desk project is int
 cannot be determined, never gets a copy on the other side; a copy whose original becomes
 internal is deleted. A late delivery older than what was already seen of a comment is ignored,
 so a stale "created (public)" cannot resurrect a comment made internal since.
+
+Jira Cloud's comment webhooks carry the body as wiki markup: once the payload says the comment
+may be copied, the comment is read again (``GET comment``, ADF) and the copy made from that
+(``tandem.sync.engine.richtext``); a comment the payload shows internal costs no call.
 """
 
 from __future__ import annotations
@@ -107,10 +111,24 @@ class CommentSync:
             if record.comment_id(ctx.target) is not None:
                 return await self._remove(ctx, ctx.link, record, seen.reason)
             return skipped(seen.reason)
+        if isinstance(comment.body, str):
+            return await self._from_document(ctx, ctx.link, record, comment.id)
         if record.comment_id(ctx.target) is None:
             result = await self._create(ctx, ctx.link, record, comment)
         else:
             result = await self._update(ctx, ctx.link, record, comment)
+        return await self._with_renames(ctx, comment, result)
+
+    async def _from_document(
+        self, ctx: Context, link: IssueLink, record: CommentLink, comment_id: str
+    ) -> Result:
+        """A body in wiki markup (Jira Cloud's webhooks) is a flattened rendering of the comment:
+        the copy is made from its ADF, read from Jira with its visibility as it is now."""
+        current = await self._current(ctx, comment_id)
+        result = await self.converge(ctx, link, record, current)
+        return await self._with_renames(ctx, current, result) if current else result
+
+    async def _with_renames(self, ctx: Context, comment: Comment, result: Result) -> Result:
         renamed = await self._refresh_author(ctx, comment)
         if renamed:
             return done(f"{result.reason}; renamed the author on {renamed} earlier copies")

@@ -77,8 +77,9 @@ def value_hash(value: Any) -> str:
 
 
 def _reference(value: dict[str, Any]) -> dict[str, Any]:
-    # Ids of priorities and options differ between sites; names and values travel.
-    for key in ("value", "name", "accountId", "id"):
+    # Ids of priorities and options differ between sites; names and values travel. A user
+    # travels by accountId (webhooks also carry a user's legacy ``name``, which v3 refuses).
+    for key in ("accountId", "value", "name", "id"):
         if key in value:
             return {key: value[key]}
     return value
