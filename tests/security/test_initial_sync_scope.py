@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tandem.connect.clientauth import tenant_clients
 from tandem.jira.schemas import Issue
 from tandem.store.secrets import SecretBox
 from tandem.sync import service as syncs
@@ -18,6 +17,7 @@ from tandem.sync.engine.runs import Runner
 from tandem.sync.models import ConfigKind, Event, EventStatus, RunKind, Side, Synchronization
 from tests.conftest import TEST_SECRET_KEY
 from tests.security.conftest import CASEY, CHRIS, SAM
+from tests.support.connect import tenant_clients
 from tests.support.e2e import Stack
 from tests.sync.scenario import AGENT, create_issue, power_customer_sync, project_issues
 from tests.web.admin import open_admin

@@ -14,7 +14,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from fastapi.responses import PlainTextResponse, Response
 
+from tandem.connect.clientauth import ConnectSigner
 from tandem.connect.jwt import query_string_hash
+from tandem.jira.pool import ClientPool
+from tandem.store.secrets import SecretBox
+from tandem.tenants.models import Tenant
 
 
 @dataclass(frozen=True)
@@ -142,3 +146,10 @@ class JiraSite:
         if subject:
             claims["sub"] = subject
         return jwt.encode(claims, secret or self.shared_secret, algorithm="HS256")
+
+
+def tenant_clients(*, app_key: str, box: SecretBox) -> ClientPool[Tenant]:
+    """A pool that calls Connect tenants' Jira as the app, for tests that read the simulated
+    sites as Tandem sees them (the app's own pool serves every door: ``Doors.client_pool``)."""
+    signer = ConnectSigner(app_key=app_key, box=box)
+    return ClientPool(address=signer.address, auth=signer.auth)

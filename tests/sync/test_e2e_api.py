@@ -5,11 +5,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tandem.connect.clientauth import tenant_clients
 from tandem.jira import adf
 from tandem.store.secrets import SecretBox
 from tandem.sync.engine.runs import Runner
 from tests.conftest import TEST_SECRET_KEY
+from tests.support.connect import tenant_clients
 from tests.support.e2e import Stack
 from tests.sync.scenario import (
     AGENT,

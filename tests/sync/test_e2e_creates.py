@@ -13,7 +13,6 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tandem.connect.clientauth import tenant_clients
 from tandem.jira import adf
 from tandem.settings import Settings
 from tandem.simulator.models import Issue
@@ -24,6 +23,7 @@ from tandem.sync.models import Event, IssueLink
 from tandem.sync.queue import events as queue
 from tandem.sync.queue.worker import Worker
 from tests.conftest import TEST_SECRET_KEY
+from tests.support.connect import tenant_clients
 from tests.support.e2e import Stack
 from tests.sync.scenario import (
     AGENT,

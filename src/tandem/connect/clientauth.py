@@ -8,8 +8,7 @@ from collections.abc import Callable, Generator
 import httpx
 
 from tandem.connect import jwt
-from tandem.jira.pool import ClientPool, SiteAddress
-from tandem.jira.ratelimit import RateLimits
+from tandem.jira.pool import SiteAddress
 from tandem.store.secrets import SecretBox
 from tandem.tenants import service as tenants
 from tandem.tenants.models import Tenant
@@ -72,21 +71,3 @@ class ConnectSigner:
 
     def address(self, tenant: Tenant) -> SiteAddress:
         return SiteAddress(tenant.id, tenant.base_url, tenant.shared_secret_encrypted)
-
-
-def tenant_clients(
-    *,
-    app_key: str,
-    box: SecretBox,
-    calls_per_second: float = RateLimits.default.rate,
-    transport: httpx.AsyncBaseTransport | None = None,
-) -> ClientPool[Tenant]:
-    """A pool of Connect tenants alone (tools and tests; the app's pool serves every door,
-    ``tandem.doors.Doors.client_pool``)."""
-    signer = ConnectSigner(app_key=app_key, box=box)
-    return ClientPool(
-        address=signer.address,
-        auth=signer.auth,
-        calls_per_second=calls_per_second,
-        transport=transport,
-    )
