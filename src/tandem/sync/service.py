@@ -128,7 +128,8 @@ async def list_active(*, session: AsyncSession) -> list[Synchronization]:
     return list((await session.scalars(query)).all())
 
 
-async def _is_published(session: AsyncSession, sync: Synchronization) -> bool:
+async def is_published(*, session: AsyncSession, sync: Synchronization) -> bool:
+    """Whether a configuration has been published (a synchronization can only start then)."""
     published = select(Configuration.id).where(
         Configuration.synchronization_id == sync.id, Configuration.kind == ConfigKind.PUBLISHED
     )
@@ -142,7 +143,7 @@ async def transition(
     allowed_from, target = TRANSITIONS[action]
     if sync.state not in allowed_from:
         raise SyncError(f"cannot {action} a synchronization that is {sync.state.value}")
-    if action == "start" and not await _is_published(session, sync):
+    if action == "start" and not await is_published(session=session, sync=sync):
         raise SyncError("publish the draft before starting the synchronization")
     sync.state = target
     if action == "accept":

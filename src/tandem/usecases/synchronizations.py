@@ -15,8 +15,6 @@ from tandem.sync import service as syncs
 from tandem.sync.config.schemas import NewSyncIn, SyncOut, SyncSideOut
 from tandem.sync.errors import SyncError
 from tandem.sync.models import (
-    ConfigKind,
-    Configuration,
     Event,
     IssueLink,
     Side,
@@ -51,12 +49,7 @@ async def describe(*, db: Database, sync: Synchronization, caller: Caller) -> Sy
         last = await session.scalar(
             select(func.max(Event.created_at)).where(Event.synchronization_id == sync.id)
         )
-        published = await session.scalar(
-            select(Configuration.id).where(
-                Configuration.synchronization_id == sync.id,
-                Configuration.kind == ConfigKind.PUBLISHED,
-            )
-        )
+        published = await syncs.is_published(session=session, sync=sync)
     return SyncOut(
         id=sync.id,
         name=sync.name,
@@ -66,7 +59,7 @@ async def describe(*, db: Database, sync: Synchronization, caller: Caller) -> Sy
         my_side=sync.side_of(caller.tenant.id, caller.project_id) or Side.FIRST,
         requested_by=sync.requested_by,
         accepted_by=sync.accepted_by,
-        published=published is not None,
+        published=published,
         linked_issues=int(linked or 0),
         events=counts,
         last_event_at=last.isoformat() if last else None,
