@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 from tandem.store.db import Database
 from tandem.sync import service as syncs
+from tandem.sync.config.schemas import MAX_ID
 from tandem.sync.errors import SyncError
 from tandem.sync.models import Side, Synchronization
 from tandem.tenants.models import Tenant
-
-MAX_ID = 2**31 - 1  # ids are INTEGER columns: no row has a larger one
 
 
 @dataclass(frozen=True)

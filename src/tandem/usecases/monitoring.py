@@ -10,6 +10,7 @@ from typing import Any
 
 from tandem.store.db import Database
 from tandem.sync import service as syncs
+from tandem.sync.config.schemas import MAX_ID
 from tandem.sync.engine import runs
 from tandem.sync.engine.jql import JqlRefused
 from tandem.sync.engine.jql import check as check_jql
@@ -25,7 +26,7 @@ from tandem.sync.models import (
     SyncRun,
 )
 from tandem.sync.queue import events as queue
-from tandem.usecases.caller import MAX_ID, Caller, own_side
+from tandem.usecases.caller import Caller, own_side
 
 MAX_EVENTS = 500
 

@@ -230,7 +230,8 @@ class PublishOut(BaseModel):
     problems: list[Problem] = []
 
 
-RowId = Annotated[int, Field(gt=0, le=2**31 - 1)]  # ids are INTEGER columns
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: no row has a larger one
+RowId = Annotated[int, Field(gt=0, le=MAX_ID)]
 
 
 class RetryIn(Strict):
